@@ -1,0 +1,3 @@
+from cnru.cli import main
+
+main()

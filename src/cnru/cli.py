@@ -1,0 +1,117 @@
+"""The `cnru` command: parse arguments, call one library function, render, exit.
+
+Exit codes: 0 success (valid), 1 failure (invalid package, failed build or query), 2 usage
+error. Expected failures are one line, `Error: ...`; `--debug` shows tracebacks.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from .errors import CnruError, InvalidPackage
+
+app = typer.Typer(
+    name="cnru", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    help="Validate, build, query and release the cn-ru-military-support data package.",
+)
+state = {"debug": False}
+stdout = Console(highlight=False, soft_wrap=True)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+PackageArg = Annotated[Path, typer.Argument(help="The package directory (or its datapackage.json).")]
+SourcesOption = Annotated[Path | None, typer.Option(
+    "--sources-dir", help="The archived source texts. Default: ../shared/sources beside the package.")]
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@app.callback()
+def main_options(debug: Annotated[bool, typer.Option(
+        "--debug", help="Show tracebacks instead of one-line errors.")] = False) -> None:
+    state["debug"] = debug
+
+
+@contextmanager
+def failures():
+    """Expected failures become `Error: <message>` and their exit code; anything else too,
+    unless --debug."""
+    try:
+        yield
+    except CnruError as error:
+        if state["debug"]:
+            raise
+        stderr.print(f"Error: {error}", markup=False)
+        raise typer.Exit(error.exit_code) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as error:  # a bug: still one line, unless asked for the traceback
+        if state["debug"]:
+            raise
+        stderr.print(f"Error: unexpected {type(error).__name__}: {error} "
+                     "(run with --debug for the traceback)", markup=False)
+        raise typer.Exit(1) from None
+
+
+@contextmanager
+def progress():
+    """Steps on a TTY (stderr), nothing when piped."""
+    if not stderr.is_terminal:
+        yield None
+        return
+    with stderr.status("starting") as status:
+        yield lambda message: status.update(message)
+
+
+def print_report(report, output: ReportFormat) -> None:
+    from . import render
+
+    if output is ReportFormat.json:
+        stdout.print(render.as_json(report), markup=False)
+    elif output is ReportFormat.github:
+        for line in render.as_github(report):
+            stdout.print(line, markup=False)
+    else:
+        color = stdout.is_terminal
+        for line in render.as_text(report, color=color):
+            stdout.print(line, markup=color)
+
+
+@app.command()
+def validate(
+    package: PackageArg = Path("."),
+    sources_dir: SourcesOption = None,
+    output: Annotated[ReportFormat, typer.Option(
+        "--format", help="text: one aligned line per problem; json: the report as data; "
+        "github: pull-request annotations.")] = ReportFormat.text,
+) -> None:
+    """Check the package: schemas, every row, cross-table rules and quotes. Writes nothing.
+
+    Example: cnru validate . --format github
+    """
+    from .validate import validate_package
+
+    with failures():
+        with progress() as step:
+            report = validate_package(package, sources_dir, progress=step)
+        print_report(report, output)
+        raise typer.Exit(0 if report.valid else 1)
+
+
+def main() -> None:
+    try:
+        app()
+    except InvalidPackage as invalid:  # raised only under --debug
+        raise SystemExit(1) from invalid
+    except KeyboardInterrupt:
+        sys.exit(130)

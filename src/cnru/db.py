@@ -1,0 +1,41 @@
+"""A sandboxed DuckDB connection: bounded memory, spill to a private temporary directory, and
+file access only to the directories the caller names (no network, no extensions)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_MEMORY_LIMIT = os.environ.get("CNRU_MEMORY_LIMIT", "1GB")
+# The storage format whose files are byte-identical for identical input (newer formats carry a
+# random database identifier); DuckDB 1.3 and later read it.
+STORAGE_VERSION = "v1.3.0"
+
+
+@contextmanager
+def sandbox(*allowed: Path, database: str = ":memory:", memory_limit: str | None = None):
+    """A connection that can read and write only inside `allowed` and its own spill directory."""
+    spill = Path(tempfile.mkdtemp(prefix="cnru-spill-"))
+    config = {
+        "memory_limit": memory_limit or DEFAULT_MEMORY_LIMIT,
+        "temp_directory": str(spill),
+        "preserve_insertion_order": True,
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+    }
+    if database != ":memory:":
+        config["storage_compatibility_version"] = STORAGE_VERSION
+    con = duckdb.connect(database, config=config)
+    try:
+        directories = [str(p.resolve()) + os.sep for p in (*allowed, spill)]
+        con.execute("SET allowed_directories = $1", [directories])
+        con.execute("SET enable_external_access = false")
+        yield con
+    finally:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)

@@ -1,0 +1,315 @@
+"""Read `datapackage.json` and its Table Schemas safely.
+
+Every path is checked before anything opens it: absolute paths, `..`, symlinks out of the
+package and URLs are problems, never reads or fetches. Only then does frictionless see the
+descriptor (with the schemas inlined), to check it against the Data Package standard.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .errors import PackageNotFound
+from .problems import Problem
+
+DESCRIPTOR = "datapackage.json"
+MAX_JSON_BYTES = 5_000_000
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# Profiles frictionless knows without fetching; any other `$schema`/`profile` would be fetched.
+KNOWN_PROFILES = {
+    "data-package", "tabular-data-package", "data-resource", "tabular-data-resource", "table-schema",
+    "https://datapackage.org/profiles/2.0/datapackage.json",
+    "https://datapackage.org/profiles/2.0/dataresource.json",
+    "https://datapackage.org/profiles/2.0/tableschema.json",
+    "https://datapackage.org/profiles/1.0/datapackage.json",
+    "https://datapackage.org/profiles/1.0/dataresource.json",
+    "https://datapackage.org/profiles/1.0/tableschema.json",
+}
+SUPPORTED_TYPES = {"string", "integer", "number", "boolean", "date"}
+SUPPORTED_CONSTRAINTS = {
+    "required", "unique", "pattern", "enum", "minimum", "maximum", "exclusiveMinimum",
+    "exclusiveMaximum", "minLength", "maxLength",
+}
+
+
+@dataclass
+class Resource:
+    name: str
+    path: Path  # resolved, inside the package
+    relpath: str  # as written in the descriptor, e.g. data/claims.csv
+    schema: dict
+    item: dict  # the descriptor entry
+
+    @property
+    def fields(self) -> list[dict]:
+        return self.schema.get("fields", [])
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f["name"] for f in self.fields]
+
+
+@dataclass
+class Package:
+    root: Path
+    descriptor: dict
+    resources: list[Resource] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return str(self.descriptor.get("name", "package"))
+
+    @property
+    def version(self) -> str:
+        return str(self.descriptor.get("version", "0.0.0"))
+
+    def resource(self, name: str) -> Resource | None:
+        return next((r for r in self.resources if r.name == name), None)
+
+
+def find_descriptor(path: str | os.PathLike) -> Path:
+    """The datapackage.json at `path` (a directory or the file itself)."""
+    path = Path(path)
+    candidate = path / DESCRIPTOR if path.is_dir() else path
+    if not candidate.is_file():
+        raise PackageNotFound(f"no {DESCRIPTOR} at {path}")
+    return candidate
+
+
+def load_package(path: str | os.PathLike) -> Package:
+    descriptor_path = find_descriptor(path)
+    root = descriptor_path.parent.resolve()
+    problems: list[Problem] = []
+    descriptor = read_json(descriptor_path, DESCRIPTOR, "descriptor-error", problems)
+    if descriptor is None:
+        return Package(root, {}, problems=problems)
+    if not isinstance(descriptor.get("resources"), list):
+        problems.append(Problem.of("descriptor-error", DESCRIPTOR, "`resources` must be a list"))
+        return Package(root, descriptor, problems=problems)
+
+    check_profile(descriptor, DESCRIPTOR, problems)
+    package = Package(root, descriptor, problems=problems)
+    for index, item in enumerate(descriptor["resources"]):
+        where = f"{DESCRIPTOR}: resources[{index}]"
+        if not isinstance(item, dict):
+            problems.append(Problem.of("descriptor-error", DESCRIPTOR, f"{where} is not an object"))
+            continue
+        check_profile(item, DESCRIPTOR, problems)
+        resource = load_resource(root, item, where, problems)
+        if resource is not None:
+            package.resources.append(resource)
+    check_with_frictionless(package, problems)
+    check_foreign_keys(package)
+    check_file_names(package)
+    return package
+
+
+def read_json(path: Path, label: str, code: str, problems: list[Problem]):
+    try:
+        with open(path, "rb") as file:
+            raw = file.read(MAX_JSON_BYTES + 1)
+        if len(raw) > MAX_JSON_BYTES:
+            raise ValueError(f"larger than {MAX_JSON_BYTES:,} bytes")
+        value = json.loads(raw.decode("utf-8"))
+    except (OSError, ValueError, RecursionError) as error:
+        problems.append(Problem.of(code, label, f"cannot read {label}: {error}"))
+        return None
+    if not isinstance(value, dict):
+        problems.append(Problem.of(code, label, f"{label} must hold a JSON object"))
+        return None
+    return value
+
+
+def check_profile(metadata: dict, label: str, problems: list[Problem]) -> None:
+    for key in ("$schema", "profile"):
+        value = metadata.get(key)
+        if value is not None and value not in KNOWN_PROFILES:
+            problems.append(Problem.of(
+                "remote-path", label, f"`{key}` {value!r} is not a standard profile; "
+                "cnru does not fetch custom profiles", value=value))
+
+
+def safe_path(root: Path, value, label: str, what: str, problems: list[Problem]) -> Path | None:
+    """`value` resolved inside `root`, or None after recording why it is not safe."""
+    if not isinstance(value, str) or not value:
+        problems.append(Problem.of("descriptor-error", label, f"{what} must be a non-empty string",
+                                   value=value))
+        return None
+    if URL.match(value):
+        problems.append(Problem.of("remote-path", label, f"{what} is a URL; cnru never fetches",
+                                   value=value))
+        return None
+    parts = PurePosixPath(value.replace("\\", "/")).parts
+    if value.startswith(("/", "\\")) or os.path.isabs(value) or ".." in parts:
+        problems.append(Problem.of("unsafe-path", label,
+                                   f"{what} must be a relative path inside the package",
+                                   value=value))
+        return None
+    resolved = (root / value).resolve()
+    if not resolved.is_relative_to(root):
+        problems.append(Problem.of("unsafe-path", label, f"{what} leads outside the package",
+                                   value=value))
+        return None
+    return resolved
+
+
+def load_resource(root: Path, item: dict, where: str, problems: list[Problem]) -> Resource | None:
+    name = item.get("name")
+    if not isinstance(name, str):
+        problems.append(Problem.of("descriptor-error", DESCRIPTOR, f"{where} has no name"))
+        return None
+    where = f"resource {name!r}"
+    if isinstance(item.get("path"), list):
+        problems.append(Problem.of("descriptor-error", DESCRIPTOR,
+                                   f"{where}: multi-file resources are not supported"))
+        return None
+    path = safe_path(root, item.get("path"), DESCRIPTOR, f"{where} path", problems)
+    for key in ("dialect",):
+        if isinstance(item.get(key), str):
+            safe_path(root, item[key], DESCRIPTOR, f"{where} {key}", problems)
+    schema = load_schema(root, item.get("schema"), where, problems)
+    if path is None or schema is None:
+        return None
+    encoding = str(item.get("encoding", "utf-8")).lower().replace("_", "-")
+    if encoding not in ("utf-8", "utf8"):
+        problems.append(Problem.of("descriptor-error", DESCRIPTOR,
+                                   f"{where}: encoding must be utf-8", value=item.get("encoding")))
+    if isinstance(item.get("dialect"), (dict, str)):
+        problems.append(Problem.of("descriptor-error", DESCRIPTOR,
+                                   f"{where}: only the default CSV dialect is supported"))
+        return None
+    return Resource(name, path, item["path"], schema, item)
+
+
+def load_schema(root: Path, value, where: str, problems: list[Problem]) -> dict | None:
+    if isinstance(value, dict):
+        schema, label = value, DESCRIPTOR
+    elif isinstance(value, str):
+        path = safe_path(root, value, DESCRIPTOR, f"{where} schema", problems)
+        if path is None:
+            return None
+        if not path.is_file():
+            problems.append(Problem.of("schema-error", DESCRIPTOR, f"{where}: no schema file",
+                                       value=value))
+            return None
+        label = value
+        schema = read_json(path, label, "schema-error", problems)
+        if schema is None:
+            return None
+        check_profile(schema, label, problems)
+    else:
+        problems.append(Problem.of("schema-error", DESCRIPTOR, f"{where} has no schema"))
+        return None
+    before = len(problems)
+    check_schema_support(schema, label, problems)
+    return schema if len(problems) == before else None
+
+
+def check_schema_support(schema: dict, label: str, problems: list[Problem]) -> None:
+    """What cnru can check column-wise: the common field types and constraints."""
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not all(isinstance(f, dict) and "name" in f for f in fields):
+        problems.append(Problem.of("schema-error", label, "`fields` must be a list of named fields"))
+        return
+    for spec in fields:
+        name = spec["name"]
+        kind = spec.get("type", "string")
+        if kind not in SUPPORTED_TYPES:
+            problems.append(Problem.of("schema-error", label, f"field {name!r}: type {kind!r} is "
+                                       f"not supported (use {', '.join(sorted(SUPPORTED_TYPES))})",
+                                       field=name, value=kind))
+        if spec.get("format", "default") != "default":
+            problems.append(Problem.of("schema-error", label,
+                                       f"field {name!r}: only the default format is supported",
+                                       field=name, value=spec.get("format")))
+        constraints = spec.get("constraints", {})
+        unknown = set(constraints) - SUPPORTED_CONSTRAINTS if isinstance(constraints, dict) else {"?"}
+        if unknown:
+            problems.append(Problem.of("schema-error", label,
+                                       f"field {name!r}: unsupported constraints {sorted(unknown)}",
+                                       field=name))
+
+
+def check_with_frictionless(package: Package, problems: list[Problem]) -> None:
+    """Data Package and Table Schema conformance, as frictionless judges it.
+
+    Each resource is checked on its own, so one broken schema does not hide another; a
+    resource frictionless rejects is not data-checked.
+    """
+    from frictionless import Package as FrictionlessPackage
+    from frictionless import Resource as FrictionlessResource
+
+    seen: set[str] = set()
+
+    def record(report) -> bool:
+        for error in report.errors:
+            if error.note not in seen:
+                seen.add(error.note)
+                code = "schema-error" if error.type in ("schema-error", "field-error") \
+                    else "descriptor-error"
+                problems.append(Problem.of(code, DESCRIPTOR, f"{error.type}: {error.note}"))
+        return report.valid
+
+    basepath = str(package.root)
+    inlined = [standard({**r.item, "schema": standard(r.schema)}) for r in package.resources]
+    usable = [resource for resource, item in zip(package.resources, inlined, strict=True)
+              if record(FrictionlessResource.validate_descriptor(item, basepath=basepath))]
+    if inlined:
+        descriptor = standard({**package.descriptor, "resources": inlined})
+        record(FrictionlessPackage.validate_descriptor(descriptor, basepath=basepath))
+    package.resources = usable
+
+
+def standard(metadata: dict) -> dict:
+    """`metadata` without custom profiles, which frictionless would fetch (reported already)."""
+    return {key: value for key, value in metadata.items()
+            if key not in ("$schema", "profile") or value in KNOWN_PROFILES}
+
+
+def check_foreign_keys(package: Package) -> None:
+    """References must name a resource of the package and fields that exist on both sides."""
+    for resource in package.resources:
+        for key in resource.schema.get("foreignKeys", []):
+            target_name = key.get("reference", {}).get("resource") or resource.name
+            target = package.resource(target_name)
+            fields = key.get("fields")
+            target_fields = key.get("reference", {}).get("fields")
+            fields = [fields] if isinstance(fields, str) else fields
+            target_fields = [target_fields] if isinstance(target_fields, str) else target_fields
+            if target is None or not set(fields) <= set(resource.field_names) \
+                    or not set(target_fields) <= set(target.field_names):
+                package.problems.append(Problem.of(
+                    "schema-error", f"schemas/{resource.name}.json",
+                    f"foreign key {fields} -> {target_name}{target_fields} names a resource or "
+                    "field that does not exist"))
+
+
+def check_file_names(package: Package) -> None:
+    """`data/<name>.csv` pairs with `schemas/<name>.json` and resource `<name>`."""
+    listed = set()
+    for item in package.descriptor.get("resources", []):
+        if not isinstance(item, dict):
+            continue
+        name, path, schema = item.get("name"), item.get("path"), item.get("schema")
+        if isinstance(path, str):
+            listed.add(PurePosixPath(path).as_posix())
+        if isinstance(path, str) and path != f"data/{name}.csv":
+            package.problems.append(Problem.of(
+                "name-mismatch", DESCRIPTOR, f"resource {name!r} should have path 'data/{name}.csv'",
+                value=path))
+        if isinstance(schema, str) and schema != f"schemas/{name}.json":
+            package.problems.append(Problem.of(
+                "name-mismatch", DESCRIPTOR,
+                f"resource {name!r} should have schema 'schemas/{name}.json'", value=schema))
+    data = package.root / "data"
+    if data.is_dir():
+        for csv_file in sorted(data.glob("*.csv")):
+            relative = csv_file.relative_to(package.root).as_posix()
+            if relative not in listed:
+                package.problems.append(Problem.of(
+                    "unlisted-file", relative, "the file is not a resource in datapackage.json"))

@@ -1,0 +1,33 @@
+"""Expected failures. The CLI prints `Error: <message>` for these and exits non-zero."""
+
+
+class CnruError(Exception):
+    """Base class: an expected failure, shown to the user as one line."""
+
+    exit_code = 1
+
+
+class UsageError(CnruError):
+    """The command was called wrongly: a missing package, a bad option value."""
+
+    exit_code = 2
+
+
+class PackageNotFound(UsageError):
+    """No datapackage.json where the user pointed."""
+
+
+class InvalidPackage(CnruError):
+    """Validation found errors; carries the report."""
+
+    def __init__(self, report):
+        super().__init__(f"the package is invalid: {report.summary()}")
+        self.report = report
+
+
+class BuildError(CnruError):
+    """A build step failed after validation passed."""
+
+
+class QueryError(CnruError):
+    """A user's SQL failed."""

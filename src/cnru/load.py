@@ -1,0 +1,121 @@
+"""Load a resource's CSV into DuckDB as text, after the checks a file must pass first.
+
+Every cell is read as text and cast later, so one bad date is one problem, not a dropped row.
+Rows keep their data-row number (`_row`, 1-based, as frictionless counts them less the header).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import mmap
+from pathlib import Path
+
+import duckdb
+
+from .descriptor import Resource
+from .problems import Problem
+from .schema_sql import EXTRA, RAW, ROW, ident, literal, table
+
+SNIFF_BYTES = 1 << 20
+NO_NULL = "\x01cnru-no-null\x01"  # empty cells stay '' (missing), padded cells become NULL
+REJECT_CODES = {"INVALID ENCODING": "encoding-error"}
+
+
+def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource) -> list[Problem]:
+    """Create `raw."<name>"`; return the file-level problems (the table exists if none)."""
+    problems = check_file(resource)
+    if problems:
+        return problems
+    problems = read_csv(con, resource)
+    if problems:
+        return problems
+    blanks = blank_rows(resource.path)
+    number_rows(con, resource, blanks)
+    return [Problem.of("blank-row", resource.relpath, "the row is blank", row=row) for row in blanks]
+
+
+def check_file(resource: Resource) -> list[Problem]:
+    def problem(code, message, **where):
+        return [Problem.of(code, resource.relpath, message, **where)]
+
+    if not resource.path.is_file():
+        return problem("file-missing", "the data file does not exist")
+    with open(resource.path, "rb") as file:
+        head = file.read(SNIFF_BYTES)
+    if not head:
+        return problem("file-empty", "the file is empty; it needs at least the header row")
+    if b"\x00" in head[:65536]:
+        return problem("file-binary", "the file contains NUL bytes; it is not a text CSV")
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 4:  # not just a character cut at the end of the sample
+            line = head[: error.start].count(b"\n") + 1
+            return problem("encoding-error", f"the file is not valid UTF-8 (line {line})",
+                           value=repr(head[error.start: error.start + 4]))
+        text = head[: error.start].decode("utf-8-sig")
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    if header != resource.field_names:
+        return problem("header-mismatch",
+                       f"the header must be the schema's fields in order: "
+                       f"{','.join(resource.field_names)}", value=",".join(header))
+    return []
+
+
+def read_csv(con: duckdb.DuckDBPyConnection, resource: Resource) -> list[Problem]:
+    columns = {name: "VARCHAR" for name in [*resource.field_names, EXTRA]}
+    cells = table(RAW, resource.name + "$cells")
+    rejects = "cnru_rejects"
+    options = (f"auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"', "
+               f"columns = {columns!r}, null_padding = true, strict_mode = false, "
+               f"nullstr = {literal(NO_NULL)}, store_rejects = true, "
+               f"rejects_table = '{rejects}', rejects_scan = '{rejects}_scan'")
+    path = literal(str(resource.path))
+    for parallel in ("true", "false"):  # quoted newlines need the single-threaded reader
+        try:
+            con.execute(f"CREATE OR REPLACE TABLE {cells} AS "
+                        f"SELECT * FROM read_csv({path}, {options}, parallel = {parallel})")
+            break
+        except duckdb.Error as error:
+            if parallel == "false":
+                return [Problem.of("csv-error", resource.relpath,
+                                   f"the file cannot be read as CSV: {first_line(error)}")]
+    rejected = con.execute(f"SELECT line, error_type, error_message FROM {rejects} "
+                           f"ORDER BY line LIMIT 1").fetchall()
+    con.execute(f"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan")
+    if rejected:
+        line, kind, message = rejected[0]
+        con.execute(f"DROP TABLE {cells}")
+        return [Problem.of(REJECT_CODES.get(kind, "csv-error"), resource.relpath,
+                           f"line {line}: {message}; the rest of the file is not checked")]
+    return []
+
+
+def first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0]
+
+
+def blank_rows(path: Path) -> list[int]:
+    """Data-row numbers of blank lines, which DuckDB skips but frictionless counts."""
+    with open(path, "rb") as file:
+        if file.seek(0, 2) == 0:
+            return []
+        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            if data.find(b"\n\n") < 0 and data.find(b"\n\r\n") < 0:
+                return []
+    with open(path, encoding="utf-8-sig", newline="") as file:
+        reader = csv.reader(file)
+        next(reader, None)
+        return [number for number, row in enumerate(reader, start=1) if not row]
+
+
+def number_rows(con: duckdb.DuckDBPyConnection, resource: Resource, blanks: list[int]) -> None:
+    """`raw."<name>"`: the cells with `_row`, counting the blank rows DuckDB skipped."""
+    cells = table(RAW, resource.name + "$cells")
+    # the k-th stored row (0-based rowid k) is data row k + 1 + #{blank j : blank_j - j <= k}
+    shifts = [blank - rank for rank, blank in enumerate(blanks, start=1)]
+    offset = (f" + list_count(list_filter({shifts}, s -> s <= rowid))" if shifts else "")
+    columns = ", ".join(ident(c) for c in [*resource.field_names, EXTRA])
+    con.execute(f"CREATE OR REPLACE VIEW {table(RAW, resource.name)} AS "
+                f"SELECT rowid + 1{offset} AS {ROW}, {columns} FROM {cells}")

@@ -1,0 +1,253 @@
+"""DuckDB SQL generated from Table Schemas: column types, casts and the schema's own checks.
+
+This is the one place that turns Table Schema into SQL, so types and vocabularies are never
+restated by hand. The casts follow frictionless's readers, so a cell is valid here exactly when
+frictionless reads it (see docs/validation.md for the few deliberate differences).
+
+Raw tables hold every cell as text (`raw."<name>"`: the fields, `_extra` for the first surplus
+cell, `_row` for the 1-based data row); padding NULL marks a missing cell, '' an empty one.
+"""
+
+from __future__ import annotations
+
+RAW, TYPED = "raw", "typed"
+ROW, EXTRA = "_row", "_extra"
+DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE",
+                "boolean": "BOOLEAN", "date": "DATE"}
+TRUE_VALUES = ["true", "True", "TRUE", "1"]
+FALSE_VALUES = ["false", "False", "FALSE", "0"]
+# What Python's int(), Decimal() and strptime("%Y-%m-%d") accept, as RE2 patterns.
+SPACE = r"[ \t\n\r\f\v]*"
+DIGITS = r"[0-9]+(_[0-9]+)*"
+INTEGER = rf"{SPACE}[+-]?{DIGITS}{SPACE}"
+NUMBER = (rf"(?i){SPACE}[+-]?((({DIGITS})(\.({DIGITS})?)?|\.{DIGITS})(e[+-]?{DIGITS})?"
+          rf"|inf(inity)?|s?nan[0-9]*){SPACE}")
+DATE = r"[0-9]{4}-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12][0-9]|0[1-9]|[1-9]| [1-9])"
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def table(schema_name: str, resource: str) -> str:
+    return f"{schema_name}.{ident(resource)}"
+
+
+def missing_values(schema: dict) -> list[str]:
+    return schema.get("missingValues", [""])
+
+
+def is_missing(column: str, schema: dict) -> str:
+    """True for an empty cell and a missing (padded) one."""
+    values = ", ".join(literal(v) for v in missing_values(schema))
+    return f"({column} IS NULL OR {column} IN ({values}))"
+
+
+def boolean_values(field: dict) -> tuple[list[str], list[str]]:
+    return field.get("trueValues", TRUE_VALUES), field.get("falseValues", FALSE_VALUES)
+
+
+def stripped(column: str) -> str:
+    return f"regexp_replace({column}, '^{SPACE}|{SPACE}$', '', 'g')"
+
+
+def date_parts(column: str) -> str:
+    return f"string_split(replace({column}, ' ', ''), '-')"
+
+
+def is_valid(field: dict, column: str) -> str:
+    """SQL that is true when the (present) text reads as the field's type."""
+    kind = field.get("type", "string")
+    if kind == "integer":
+        return (f"(regexp_full_match({column}, {literal(INTEGER)}) AND "
+                f"TRY_CAST({stripped(column)} AS BIGINT) IS NOT NULL)")
+    if kind == "number":
+        return f"regexp_full_match({column}, {literal(NUMBER)})"
+    if kind == "boolean":
+        trues, falses = boolean_values(field)
+        return f"({column} IN ({', '.join(literal(v) for v in trues + falses)}))"
+    if kind == "date":
+        return f"(regexp_full_match({column}, {literal(DATE)}) AND {cast_date(column)} IS NOT NULL)"
+    return "TRUE"
+
+
+def cast_date(column: str) -> str:
+    parts = date_parts(column)
+    return (f"TRY_CAST(printf('%s-%02d-%02d', {parts}[1], TRY_CAST({parts}[2] AS INTEGER), "
+            f"TRY_CAST({parts}[3] AS INTEGER)) AS DATE)")
+
+
+def cast(field: dict, column: str, schema: dict) -> str:
+    """The typed value: NULL when the cell is missing or does not read as the type."""
+    kind = field.get("type", "string")
+    if kind == "string":
+        value = column
+    elif kind == "integer":
+        value = f"TRY_CAST({stripped(column)} AS BIGINT)"
+    elif kind == "number":
+        value = (f"CASE WHEN lower({stripped(column)}) LIKE '%nan%' THEN 'NaN'::DOUBLE "
+                 f"ELSE TRY_CAST({stripped(column)} AS DOUBLE) END")
+    elif kind == "boolean":
+        trues, _ = boolean_values(field)
+        value = f"({column} IN ({', '.join(literal(v) for v in trues)}))"
+    else:
+        value = cast_date(column)
+    return f"CASE WHEN {is_missing(column, schema)} OR NOT {is_valid(field, column)} THEN NULL " \
+           f"ELSE {value} END"
+
+
+def typed_value(field: dict, value) -> str:
+    """A constraint value as a SQL literal of the field's type."""
+    kind = field.get("type", "string")
+    if kind == "date":
+        return f"DATE {literal(value)}"
+    if kind in ("integer", "number"):
+        return literal(float(value) if kind == "number" else int(value))
+    return literal(value)
+
+
+def constraint_violations(field: dict, column: str, typed: str) -> list[tuple[str, str]]:
+    """(constraint name, SQL true when the valid, present cell breaks it)."""
+    constraints = field.get("constraints", {})
+    checks = []
+    if "pattern" in constraints:
+        checks.append(("pattern",
+                       f"NOT regexp_full_match({column}, {literal(constraints['pattern'])})"))
+    if "enum" in constraints:
+        values = ", ".join(typed_value(field, v) for v in constraints["enum"])
+        checks.append(("enum", f"{typed} NOT IN ({values})"))
+    bounds = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
+    for name, operator in bounds.items():
+        if name in constraints:
+            # NaN breaks every bound, as in frictionless
+            checks.append((name, f"(isnan({typed}) OR NOT ({typed} {operator} "
+                                 f"{typed_value(field, constraints[name])}))"
+                           if field.get("type") == "number" else
+                           f"NOT ({typed} {operator} {typed_value(field, constraints[name])})"))
+    if "minLength" in constraints:
+        checks.append(("minLength", f"length({column}) < {int(constraints['minLength'])}"))
+    if "maxLength" in constraints:
+        checks.append(("maxLength", f"length({column}) > {int(constraints['maxLength'])}"))
+    return checks
+
+
+TYPE_TEXT = {"integer": "not a whole number", "number": "not a number",
+             "boolean": "not a boolean (true or false)", "date": "not a date (YYYY-MM-DD)"}
+
+
+def type_text(field: dict) -> str:
+    return f'{TYPE_TEXT[field.get("type", "string")]} (type "{field.get("type")}")'
+
+
+def constraint_text(field: dict, name: str) -> str:
+    """What the constraint requires, for the message; names the constraint as frictionless does."""
+    value = field["constraints"][name]
+    if name == "enum":
+        shown = ", ".join(map(str, value)) if len(value) <= 12 else "see the data dictionary"
+        text = f"not an allowed value ({shown})"
+    else:
+        text = {
+            "required": "a value is required",
+            "pattern": f"does not match the pattern {value}",
+            "minimum": f"less than {value}", "maximum": f"more than {value}",
+            "exclusiveMinimum": f"not more than {value}", "exclusiveMaximum": f"not less than {value}",
+            "minLength": f"shorter than {value} characters",
+            "maxLength": f"longer than {value} characters",
+        }[name]
+    return f'{text} (constraint "{name}")'
+
+
+def typed_view(name: str, schema: dict) -> str:
+    """`typed."<name>"`: each field cast to its type; NULL where missing or unreadable."""
+    columns = ", ".join(f"{cast(f, ident(f['name']), schema)} AS {ident(f['name'])}"
+                        for f in schema["fields"])
+    return (f"CREATE OR REPLACE VIEW {table(TYPED, name)} AS "
+            f"SELECT {ROW}, {columns} FROM {table(RAW, name)}")
+
+
+def schema_problems(name: str, schema: dict, resolvable: set[str]) -> str:
+    """One query listing every row and cell problem the schema defines, as frictionless reports
+    them: (code, row, field, value, detail). Foreign keys are checked against the resources
+    in `resolvable` (those loaded)."""
+    raw, typed = table(RAW, name), table(TYPED, name)
+    fields = schema["fields"]
+    blank = " AND ".join(is_missing(ident(f["name"]), schema) for f in fields) or "FALSE"
+    branches = [f"SELECT 'blank-row', {ROW}, NULL, NULL, NULL FROM {raw} WHERE {blank}",
+                f"SELECT 'extra-cell', {ROW}, NULL, {EXTRA}, NULL FROM {raw} "
+                f"WHERE {EXTRA} IS NOT NULL AND NOT ({blank})"]
+    for field in fields:
+        column, label = ident(field["name"]), literal(field["name"])
+        present = f"NOT ({blank}) AND NOT {is_missing(column, schema)}"
+        branches.append(f"SELECT 'missing-cell', {ROW}, {label}, NULL, NULL FROM {raw} "
+                        f"WHERE {column} IS NULL AND NOT ({blank})")
+        if field.get("type", "string") != "string":
+            branches.append(f"SELECT 'type-error', {ROW}, {label}, {column}, "
+                            f"{literal(type_text(field))} "
+                            f"FROM {raw} WHERE {present} AND NOT {is_valid(field, column)}")
+        if field.get("constraints", {}).get("required"):
+            branches.append(f"SELECT 'constraint-error', {ROW}, {label}, {column}, "
+                            f"{literal(constraint_text(field, 'required'))} FROM {raw} "
+                            f"WHERE NOT ({blank}) AND {is_missing(column, schema)}")
+        typed_column = cast(field, column, schema)
+        for constraint, violation in constraint_violations(field, column, typed_column):
+            branches.append(f"SELECT 'constraint-error', {ROW}, {label}, {column}, "
+                            f"{literal(constraint_text(field, constraint))} FROM {raw} "
+                            f"WHERE {present} AND {is_valid(field, column)} AND {violation}")
+        if field.get("constraints", {}).get("unique"):
+            branches.append(duplicates("unique-error", typed, [field["name"]], skip_null=True))
+    primary_key = schema.get("primaryKey") or []
+    primary_key = [primary_key] if isinstance(primary_key, str) else primary_key
+    if primary_key:
+        all_null = " AND ".join(f"{ident(k)} IS NULL" for k in primary_key)
+        branches.append(f"SELECT 'primary-key', {ROW}, {literal(', '.join(primary_key))}, NULL, "
+                        f"'cells composing the primary key are all empty' FROM {typed} "
+                        f"WHERE {all_null}")
+        branches.append(duplicates("primary-key", typed, primary_key, skip_null=False,
+                                   where=f"NOT ({all_null})"))
+    for key in schema.get("foreignKeys", []):
+        target = key["reference"].get("resource") or name
+        if target in resolvable:
+            branches.append(foreign_key(name, key, target))
+    return "\nUNION ALL\n".join(branches)
+
+
+def as_list(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def duplicates(code: str, typed: str, columns: list[str], *, skip_null: bool,
+               where: str = "TRUE") -> str:
+    """Rows whose value(s) repeat an earlier row's: every occurrence after the first."""
+    keys = ", ".join(ident(c) for c in columns)
+    value = " || ', ' || ".join(f"coalesce(CAST({ident(c)} AS VARCHAR), '')" for c in columns)
+    if skip_null:
+        where = f"{where} AND " + " AND ".join(f"{ident(c)} IS NOT NULL" for c in columns)
+    return (f"SELECT {literal(code)}, {ROW}, {literal(', '.join(columns))}, {value}, "
+            f"'the same as in an earlier row' FROM {typed} WHERE {where} "
+            f"QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {ROW}) > 1")
+
+
+def foreign_key(name: str, key: dict, target: str) -> str:
+    fields = as_list(key["fields"])
+    target_fields = as_list(key["reference"]["fields"])
+    source, reference = table(TYPED, name), table(TYPED, target)
+    if len(fields) == 1:
+        match = f"r.{ident(target_fields[0])} = s.{ident(fields[0])}"
+    else:
+        match = " AND ".join(f"r.{ident(t)} IS NOT DISTINCT FROM s.{ident(f)}"
+                             for f, t in zip(fields, target_fields, strict=True))
+    any_value = " OR ".join(f"s.{ident(f)} IS NOT NULL" for f in fields)
+    any_target = " OR ".join(f"r.{ident(t)} IS NOT NULL" for t in target_fields)
+    value = " || ', ' || ".join(f"coalesce(CAST(s.{ident(f)} AS VARCHAR), '')" for f in fields)
+    detail = f"not found in {target} ({', '.join(target_fields)})"
+    return (f"SELECT 'foreign-key', s.{ROW}, {literal(', '.join(fields))}, {value}, "
+            f"{literal(detail)} FROM {source} s WHERE ({any_value}) AND NOT EXISTS "
+            f"(SELECT 1 FROM {reference} r WHERE ({any_target}) AND {match})")

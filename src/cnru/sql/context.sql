@@ -1,0 +1,147 @@
+-- Context the rules need from other tables: one view per question, read by cnru.rules.
+-- Reads the typed views (typed.*) and the archived texts (context.source_texts).
+
+-- The last day each source can have been published, given the precision of its date.
+CREATE OR REPLACE VIEW context.publication AS
+SELECT
+    source_id,
+    CASE published_date_precision
+        WHEN 'day' THEN published_date
+        WHEN 'month' THEN last_day(published_date)
+        WHEN 'year' THEN make_date(year(published_date), 12, 31)
+    END AS published_by
+FROM typed.sources;
+
+-- Each claim's dates beside the earliest publication among the sources that support it.
+CREATE OR REPLACE VIEW context.claim_dates AS
+WITH supported AS (
+    SELECT evidence.claim_id, min(publication.published_by) AS published_by
+    FROM typed.claim_evidence AS evidence
+    JOIN context.publication AS publication USING (source_id)
+    GROUP BY evidence.claim_id
+)
+SELECT claims._row, claims.claim_id, claims.period_start, claims.asserted_date,
+       claims.is_forecast, supported.published_by
+FROM typed.claims AS claims
+JOIN supported USING (claim_id);
+
+CREATE OR REPLACE VIEW context.action_dates AS
+WITH supported AS (
+    SELECT evidence.action_id, min(publication.published_by) AS published_by
+    FROM typed.action_evidence AS evidence
+    JOIN context.publication AS publication USING (source_id)
+    GROUP BY evidence.action_id
+)
+SELECT actions._row, actions.action_id, actions.action_date, supported.published_by
+FROM typed.actions AS actions
+JOIN supported USING (action_id);
+
+-- A claim's quantity beside each figure its evidence states.
+CREATE OR REPLACE VIEW context.claim_quantities AS
+SELECT claims._row, claims.claim_id, claims.quantity_value, claims.quantity_unit,
+       claims.quantity_qualifier, evidence.evidence_id, evidence.figure_value,
+       evidence.figure_unit, evidence.figure_qualifier
+FROM typed.claims AS claims
+JOIN typed.claim_evidence AS evidence USING (claim_id)
+WHERE claims.quantity_value IS NOT NULL AND evidence.figure_value IS NOT NULL;
+
+-- Each action's total beside the sum of its target counts.
+CREATE OR REPLACE VIEW context.target_sums AS
+SELECT actions._row, actions.action_id, actions.target_count_total,
+       sum(targets.target_count) AS target_count_sum
+FROM typed.actions AS actions
+LEFT JOIN typed.action_targets AS targets USING (action_id)
+GROUP BY ALL;
+
+-- Every text that must appear verbatim in the archived text of a source.
+CREATE OR REPLACE VIEW context.verbatim AS
+WITH texts AS (
+    SELECT 'claim_evidence' AS resource, _row, 'quote' AS field, source_id, quote AS text
+    FROM typed.claim_evidence
+    UNION ALL
+    SELECT 'claim_evidence', _row, 'attribution_as_stated', source_id, attribution_as_stated
+    FROM typed.claim_evidence
+    UNION ALL
+    SELECT 'action_evidence', _row, 'quote', source_id, quote
+    FROM typed.action_evidence
+    UNION ALL
+    SELECT 'entity_aliases', _row, 'surface_form', source_id, surface_form
+    FROM typed.entity_aliases
+    UNION ALL
+    SELECT 'entities', _row, 'country_quote', country_source_id, country_quote
+    FROM typed.entities
+)
+SELECT texts.resource, texts._row, texts.field, texts.text,
+       contains(source_texts.text, texts.text) AS found
+FROM texts
+JOIN context.source_texts AS source_texts USING (source_id)
+WHERE texts.text IS NOT NULL;
+
+-- Every `*_as_stated` value beside whether one of its row's quotes contains it.
+CREATE OR REPLACE VIEW context.as_stated AS
+WITH claim_fields AS (
+    SELECT _row, claim_id, 'item_as_stated' AS field, item_as_stated AS text FROM typed.claims
+    UNION ALL
+    SELECT _row, claim_id, 'end_use_as_stated', end_use_as_stated FROM typed.claims
+    UNION ALL
+    SELECT _row, claim_id, 'hedge_as_stated', hedge_as_stated FROM typed.claims
+),
+action_fields AS (
+    SELECT _row, action_id, 'instrument_as_stated' AS field, instrument_as_stated AS text
+    FROM typed.actions
+    UNION ALL
+    SELECT _row, action_id, 'measure_as_stated', measure_as_stated FROM typed.actions
+    UNION ALL
+    SELECT _row, action_id, 'reason_as_stated', reason_as_stated FROM typed.actions
+),
+claim_found AS (
+    SELECT claim_fields._row, claim_fields.field, claim_fields.text,
+           bool_or(contains(evidence.quote, claim_fields.text)) AS found
+    FROM claim_fields
+    JOIN typed.claim_evidence AS evidence USING (claim_id)
+    WHERE claim_fields.text IS NOT NULL
+    GROUP BY ALL
+),
+action_found AS (
+    SELECT action_fields._row, action_fields.field, action_fields.text,
+           bool_or(contains(evidence.quote, action_fields.text)) AS found
+    FROM action_fields
+    JOIN typed.action_evidence AS evidence USING (action_id)
+    WHERE action_fields.text IS NOT NULL
+    GROUP BY ALL
+)
+SELECT 'claims' AS resource, _row, field, text, found FROM claim_found
+UNION ALL
+SELECT 'actions', _row, field, text, found FROM action_found
+UNION ALL
+SELECT 'claim_evidence', _row, 'figure_as_stated', figure_as_stated,
+       contains(quote, figure_as_stated)
+FROM typed.claim_evidence
+WHERE figure_as_stated IS NOT NULL;
+
+-- Claim and action identifiers mentioned in notes, beside whether they exist.
+CREATE OR REPLACE VIEW context.note_references AS
+WITH notes AS (
+    SELECT 'sources' AS resource, _row, 'notes' AS field, notes FROM typed.sources
+    UNION ALL SELECT 'entities', _row, 'notes', notes FROM typed.entities
+    UNION ALL SELECT 'entity_aliases', _row, 'notes', notes FROM typed.entity_aliases
+    UNION ALL SELECT 'claims', _row, 'notes', notes FROM typed.claims
+    UNION ALL SELECT 'claim_evidence', _row, 'notes', notes FROM typed.claim_evidence
+    UNION ALL SELECT 'actions', _row, 'notes', notes FROM typed.actions
+    UNION ALL SELECT 'action_targets', _row, 'notes', notes FROM typed.action_targets
+    UNION ALL SELECT 'action_evidence', _row, 'notes', notes FROM typed.action_evidence
+),
+mentions AS (
+    SELECT resource, _row, field,
+           unnest(regexp_extract_all(notes, '\b([ca]-[0-9]{3,})\b', 1)) AS reference
+    FROM notes
+    WHERE regexp_matches(notes, '\b[ca]-[0-9]{3,}\b')
+),
+known AS (
+    SELECT claim_id AS reference FROM typed.claims
+    UNION ALL
+    SELECT action_id FROM typed.actions
+)
+SELECT mentions.resource, mentions._row, mentions.field, mentions.reference,
+       mentions.reference IN (SELECT reference FROM known) AS known
+FROM mentions;

@@ -1,0 +1,124 @@
+"""`validate_package(path, sources_dir) -> Report`: every check, every problem, in one run.
+
+1. the descriptor and its paths (descriptor.py), checked before anything is opened;
+2. each CSV loaded as text into DuckDB (load.py), then the Table Schema's checks as generated
+   SQL (schema_sql.py): types, constraints, keys, foreign keys;
+3. the archived texts (sources.py), the rules a schema cannot express (rules.py, pandera) and
+   look-alike entity names (names.py).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from . import rules
+from .db import sandbox
+from .descriptor import Package, Resource, load_package
+from .load import load_resource
+from .names import duplicate_names
+from .problems import Problem, Report
+from .schema_sql import RAW, TYPED, schema_problems, typed_view
+from .sources import load_source_texts
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Checked:
+    """A validated package, with its tables loaded in `con` (schemas raw, typed, context)."""
+
+    package: Package
+    con: duckdb.DuckDBPyConnection
+    report: Report
+    loaded: list[Resource]
+
+
+def default_sources_dir(package_dir: Path) -> Path:
+    return package_dir.resolve().parent / "shared" / "sources"
+
+
+def validate_package(path: str | os.PathLike, sources_dir: str | os.PathLike | None = None,
+                     progress: Progress | None = None) -> Report:
+    with check_package(path, sources_dir, progress=progress) as checked:
+        return checked.report
+
+
+@contextmanager
+def check_package(path, sources_dir=None, *, database: str = ":memory:",
+                  writable: tuple[Path, ...] = (), progress: Progress | None = None,
+                  ) -> Iterator[Checked]:
+    """Validate, and keep the loaded tables open for whoever builds from them."""
+    step = progress or (lambda message: None)
+    package = load_package(path)
+    sources = Path(sources_dir) if sources_dir else default_sources_dir(package.root)
+    allowed = [package.root, *writable]
+    if sources.is_dir():
+        allowed.append(sources)
+    problems: list[Problem] = list(package.problems)
+    with sandbox(*allowed, database=database) as con:
+        con.execute(f"CREATE SCHEMA {RAW}; CREATE SCHEMA {TYPED}; CREATE SCHEMA context")
+        loaded = []
+        for resource in package.resources:
+            step(f"reading {resource.relpath}")
+            file_problems = load_resource(con, resource)
+            problems.extend(file_problems)
+            if not any(p.code != "blank-row" for p in file_problems):
+                con.execute(typed_view(resource.name, resource.schema))
+                loaded.append(resource)
+        names = {r.name for r in loaded}
+        for resource in loaded:
+            step(f"checking {resource.relpath} against its schema")
+            problems.extend(schema_checks(con, resource, names))
+        paths = {r.name: r.relpath for r in loaded}
+        if {"sources", "entities"} <= names:
+            step("checking the archived sources")
+            source_problems, with_texts = load_source_texts(con, sources, paths["sources"])
+            problems.extend(source_problems)
+            problems.extend(duplicate_names(con, paths["entities"]))
+        else:
+            with_texts = False
+        if set(rules.MODEL) <= names:
+            step("checking the rules across tables")
+            rules.create_context(con)
+            tables = rules.Tables(con, paths, {r.name: r.fields for r in loaded}, with_texts)
+            problems.extend(rules.run_rules(tables))
+        yield Checked(package, con, Report.of(without_cascades(problems)), loaded)
+
+
+CELL_CODES = {"type-error", "constraint-error", "missing-cell"}
+
+
+def without_cascades(problems: list[Problem]) -> list[Problem]:
+    """A cell the schema already rejects is not reported again by the rules, which see it as
+    empty: one bad date is one problem."""
+    bad_cells = {(p.file, p.row, p.field) for p in problems if p.code in CELL_CODES}
+    return [p for p in problems
+            if p.code in CELL_CODES or p.code not in rules.RULES
+            or (p.file, p.row, p.field) not in bad_cells]
+
+
+def schema_checks(con: duckdb.DuckDBPyConnection, resource: Resource,
+                  resolvable: set[str]) -> list[Problem]:
+    query = schema_problems(resource.name, resource.schema, resolvable)
+    problems = []
+    result = con.execute(f"SELECT * FROM ({query})")
+    while batch := result.fetchmany(10_000):
+        for code, row, field, value, detail in batch:
+            problems.append(Problem.of(code, resource.relpath, schema_message(code, detail),
+                                       row=row, field=field, value=value))
+    return problems
+
+
+def schema_message(code: str, detail: str | None) -> str:
+    return {
+        "blank-row": "the row is blank",
+        "missing-cell": "the row has fewer cells than the schema has fields",
+        "extra-cell": "the row has more cells than the schema has fields",
+    }.get(code, detail or code)
+
