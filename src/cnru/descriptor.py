@@ -59,6 +59,7 @@ class Package:
     descriptor: dict
     resources: list[Resource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    declared: dict[str, dict] = field(default_factory=dict)  # every named resource's schema, if readable
 
     @property
     def name(self) -> str:
@@ -100,7 +101,7 @@ def load_package(path: str | os.PathLike) -> Package:
             problems.append(Problem.of("descriptor-error", DESCRIPTOR, f"{where} is not an object"))
             continue
         check_profile(item, DESCRIPTOR, problems)
-        resource = load_resource(root, item, where, problems)
+        resource = load_resource(package, item, where)
         if resource is not None:
             package.resources.append(resource)
     check_with_frictionless(package, problems)
@@ -158,30 +159,31 @@ def safe_path(root: Path, value, label: str, what: str, problems: list[Problem])
     return resolved
 
 
-def load_resource(root: Path, item: dict, where: str, problems: list[Problem]) -> Resource | None:
+def load_resource(package: Package, item: dict, where: str) -> Resource | None:
+    problems, root = package.problems, package.root
     name = item.get("name")
     if not isinstance(name, str):
         problems.append(Problem.of("descriptor-error", DESCRIPTOR, f"{where} has no name"))
         return None
     where = f"resource {name!r}"
+    schema = load_schema(root, item.get("schema"), where, problems)
+    package.declared[name] = schema or {}
     if isinstance(item.get("path"), list):
         problems.append(Problem.of("descriptor-error", DESCRIPTOR,
                                    f"{where}: multi-file resources are not supported"))
         return None
     path = safe_path(root, item.get("path"), DESCRIPTOR, f"{where} path", problems)
-    for key in ("dialect",):
-        if isinstance(item.get(key), str):
-            safe_path(root, item[key], DESCRIPTOR, f"{where} {key}", problems)
-    schema = load_schema(root, item.get("schema"), where, problems)
-    if path is None or schema is None:
+    if isinstance(item.get("dialect"), str):
+        safe_path(root, item["dialect"], DESCRIPTOR, f"{where} dialect", problems)
+    if isinstance(item.get("dialect"), (dict, str)):
+        problems.append(Problem.of("descriptor-error", DESCRIPTOR,
+                                   f"{where}: only the default CSV dialect is supported"))
         return None
     encoding = str(item.get("encoding", "utf-8")).lower().replace("_", "-")
     if encoding not in ("utf-8", "utf8"):
         problems.append(Problem.of("descriptor-error", DESCRIPTOR,
                                    f"{where}: encoding must be utf-8", value=item.get("encoding")))
-    if isinstance(item.get("dialect"), (dict, str)):
-        problems.append(Problem.of("descriptor-error", DESCRIPTOR,
-                                   f"{where}: only the default CSV dialect is supported"))
+    if path is None or schema is None:
         return None
     return Resource(name, path, item["path"], schema, item)
 
@@ -275,33 +277,33 @@ def check_foreign_keys(package: Package) -> None:
     """References must name a resource of the package and fields that exist on both sides."""
     for resource in package.resources:
         for key in resource.schema.get("foreignKeys", []):
-            target_name = key.get("reference", {}).get("resource") or resource.name
-            target = package.resource(target_name)
-            fields = key.get("fields")
-            target_fields = key.get("reference", {}).get("fields")
-            fields = [fields] if isinstance(fields, str) else fields
-            target_fields = [target_fields] if isinstance(target_fields, str) else target_fields
+            reference = key.get("reference", {})
+            target_name = reference.get("resource") or resource.name
+            fields, target_fields = as_list(key.get("fields")), as_list(reference.get("fields"))
+            target = package.declared.get(target_name)
+            target_names = {f.get("name") for f in (target or {}).get("fields", [])}
             if target is None or not set(fields) <= set(resource.field_names) \
-                    or not set(target_fields) <= set(target.field_names):
+                    or (target and not set(target_fields) <= target_names):
                 package.problems.append(Problem.of(
                     "schema-error", f"schemas/{resource.name}.json",
                     f"foreign key {fields} -> {target_name}{target_fields} names a resource or "
                     "field that does not exist"))
 
 
+def as_list(value) -> list:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
 def check_file_names(package: Package) -> None:
     """`data/<name>.csv` pairs with `schemas/<name>.json` and resource `<name>`."""
-    listed = set()
-    for item in package.descriptor.get("resources", []):
-        if not isinstance(item, dict):
-            continue
-        name, path, schema = item.get("name"), item.get("path"), item.get("schema")
-        if isinstance(path, str):
-            listed.add(PurePosixPath(path).as_posix())
-        if isinstance(path, str) and path != f"data/{name}.csv":
+    listed = {f"data/{name}.csv" for name in package.declared}
+    for resource in package.resources:
+        name, schema = resource.name, resource.item.get("schema")
+        listed.add(PurePosixPath(resource.relpath).as_posix())
+        if resource.relpath != f"data/{name}.csv":
             package.problems.append(Problem.of(
                 "name-mismatch", DESCRIPTOR, f"resource {name!r} should have path 'data/{name}.csv'",
-                value=path))
+                value=resource.relpath))
         if isinstance(schema, str) and schema != f"schemas/{name}.json":
             package.problems.append(Problem.of(
                 "name-mismatch", DESCRIPTOR,

@@ -115,7 +115,7 @@ def number_rows(con: duckdb.DuckDBPyConnection, resource: Resource, blanks: list
     cells = table(RAW, resource.name + "$cells")
     # the k-th stored row (0-based rowid k) is data row k + 1 + #{blank j : blank_j - j <= k}
     shifts = [blank - rank for rank, blank in enumerate(blanks, start=1)]
-    offset = (f" + list_count(list_filter({shifts}, s -> s <= rowid))" if shifts else "")
+    offset = (f" + len(list_filter({shifts}, lambda s: s <= rowid))" if shifts else "")
     columns = ", ".join(ident(c) for c in [*resource.field_names, EXTRA])
     con.execute(f"CREATE OR REPLACE VIEW {table(RAW, resource.name)} AS "
                 f"SELECT rowid + 1{offset} AS {ROW}, {columns} FROM {cells}")

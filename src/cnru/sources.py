@@ -41,5 +41,6 @@ def load_source_texts(con: duckdb.DuckDBPyConnection, sources_dir: Path | None,
                                        f"{name} has SHA-256 {actual}", row=row,
                                        field="archive_sha256", value=expected))
         texts.append((source_id, data.decode("utf-8", errors="replace")))
-    con.executemany("INSERT INTO context.source_texts VALUES (?, ?)", texts)
+    if texts:
+        con.executemany("INSERT INTO context.source_texts VALUES (?, ?)", texts)
     return problems, True

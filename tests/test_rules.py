@@ -1,0 +1,207 @@
+"""Every problem code: a broken copy of the tiny package fails with exactly that code, file,
+row and field (and nothing else, unless the case says what else must be reported)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cnru.problems import CODES
+from cnru.validate import validate_package
+
+CLAIMS, EVIDENCE, ENTITIES = "data/claims.csv", "data/claim_evidence.csv", "data/entities.csv"
+ACTIONS, TARGETS = "data/actions.csv", "data/action_targets.csv"
+ALIASES, SOURCES_CSV = "data/entity_aliases.csv", "data/sources.csv"
+ACTION_EVIDENCE = "data/action_evidence.csv"
+
+
+def write(name, content):
+    def mutate(p):
+        path = p.path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return mutate
+
+
+def cell(file, row, field, value):
+    return lambda p: p.set_cell(file, row, field, value)
+
+
+def text(file, old, new):
+    return lambda p: p.edit_text(file, old, new)
+
+
+def descriptor(change):
+    def mutate(p):
+        path = p.path("datapackage.json")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(json.dumps(data), encoding="utf-8")
+    return mutate
+
+
+def resource(data, name):
+    return next(r for r in data["resources"] if r["name"] == name)
+
+
+def both(*mutations):
+    def mutate(p):
+        for m in mutations:
+            m(p)
+    return mutate
+
+
+def rename_claims(p):
+    p.path(CLAIMS).rename(p.path("data/claim_list.csv"))
+    descriptor(lambda d: resource(d, "claims").update(path="data/claim_list.csv"))(p)
+
+
+def unsupported_type(p):
+    schema = json.loads(p.path("schemas/claims.json").read_text(encoding="utf-8"))
+    schema["fields"][0]["type"] = "geopoint"
+    p.path("schemas/claims.json").write_text(json.dumps(schema), encoding="utf-8")
+
+
+HEADER = "claim_id,subject_entity_id,predicate,object_entity_id,item_category,item_as_stated,"
+CASES = {
+    # the descriptor
+    "descriptor-error": (write("datapackage.json", "{not json"),
+                         [("descriptor-error", "datapackage.json", None, None)]),
+    "schema-error": (unsupported_type, [("schema-error", "schemas/claims.json", None, "claim_id")]),
+    "unsafe-path": (descriptor(lambda d: resource(d, "actions").update(path="../actions.csv")),
+                    [("unsafe-path", "datapackage.json", None, None)]),
+    "remote-path": (descriptor(lambda d: resource(d, "actions").update(
+                        path="https://example.com/actions.csv")),
+                    [("remote-path", "datapackage.json", None, None)]),
+    "unlisted-file": (write("data/notes.csv", "a,b\n1,2\n"),
+                      [("unlisted-file", "data/notes.csv", None, None)]),
+    "name-mismatch": (rename_claims, [("name-mismatch", "datapackage.json", None, None)]),
+    # files
+    "file-missing": (lambda p: p.path(ACTION_EVIDENCE).unlink(),
+                     [("file-missing", ACTION_EVIDENCE, None, None)]),
+    "file-empty": (write(ACTION_EVIDENCE, ""), [("file-empty", ACTION_EVIDENCE, None, None)]),
+    "file-binary": (write(ACTION_EVIDENCE, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+                    [("file-binary", ACTION_EVIDENCE, None, None)]),
+    "encoding-error": (write(ACTION_EVIDENCE, "evidence_id,action_id,source_id,quote,notes\n"
+                             "ae-0001,a-001,example-news,quote,caf\xe9\n".encode("latin-1")),
+                       [("encoding-error", ACTION_EVIDENCE, None, None)]),
+    "csv-error": (write(ACTION_EVIDENCE, "evidence_id,action_id,source_id,quote,notes\n"
+                        "ae-0001,a-001,example-news,\"" + "x" * 3_000_000 + "\",\n"),
+                  [("csv-error", ACTION_EVIDENCE, None, None)]),
+    "header-mismatch": (text(ACTION_EVIDENCE, "evidence_id,action_id", "evidence,action_id"),
+                        [("header-mismatch", ACTION_EVIDENCE, None, None)]),
+    # rows and cells, from the schemas
+    "blank-row": (text(TARGETS, "\na-001,2,", "\n\na-001,2,"),
+                  [("blank-row", TARGETS, 2, None)]),
+    "missing-cell": (text(TARGETS, "12 - 10 = 2.", "12 - 10 = 2.\na-001,3,,,1,stated"),
+                     [("missing-cell", TARGETS, 3, "notes"),
+                      ("target-count-exceeds-total", ACTIONS, 1, "target_count_total")]),
+    "extra-cell": (text(TARGETS, "12 - 10 = 2.", "12 - 10 = 2.,surplus"),
+                   [("extra-cell", TARGETS, 2, None)]),
+    "type-error": (cell(CLAIMS, 1, "period_start", "2023-10-32"),
+                   [("type-error", CLAIMS, 1, "period_start")]),
+    "constraint-error": (cell(CLAIMS, 2, "predicate", "sells"),
+                         [("constraint-error", CLAIMS, 2, "predicate")]),
+    "unique-error": (cell(SOURCES_CSV, 1, "archive_file", "tiny.txt"), []),  # replaced below
+    "primary-key": (text(TARGETS, "a-001,2,", "a-001,1,"),
+                    [("primary-key", TARGETS, 2, "action_id, target_no")]),
+    "foreign-key": (cell(CLAIMS, 2, "object_entity_id", "north-korea"),
+                    [("foreign-key", CLAIMS, 2, "object_entity_id")]),
+    # cells: safety and hygiene
+    "formula-injection": (cell(CLAIMS, 2, "notes", "=HYPERLINK(\"http://x\")"),
+                          [("formula-injection", CLAIMS, 2, "notes")]),
+    "control-character": (cell(ENTITIES, 6, "notes", "first line\nsecond line"),
+                          [("control-character", ENTITIES, 6, "notes")]),
+    "bad-whitespace": (cell(ENTITIES, 5, "name", "The\u00a0Department"),
+                       [("bad-whitespace", ENTITIES, 5, "name")]),
+    "duplicate-entity-name": (cell(ENTITIES, 5, "name", "Acme Оptics"),  # Cyrillic О
+                              [("duplicate-entity-name", ENTITIES, 5, "name")]),
+    # rules across columns and tables
+    "period-order": (both(cell(CLAIMS, 1, "period_start", "2024-01-01"),
+                          cell(CLAIMS, 1, "period_end", "2023-12-31"),
+                          cell(CLAIMS, 1, "period_precision", "year")),
+                     [("period-order", CLAIMS, 1, "period_end")]),
+    "date-after-publication": (cell(ACTIONS, 1, "action_date", "2024-03-16"),
+                               [("date-after-publication", ACTIONS, 1, "action_date")]),
+    "date-precision": (cell(ACTIONS, 1, "action_date_precision", "month"),
+                       [("date-precision", ACTIONS, 1, "action_date")]),
+    "note-missing": (cell(CLAIMS, 1, "period_note", ""),
+                     [("note-missing", CLAIMS, 1, "period_note")]),
+    "percent-out-of-range": (both(cell(CLAIMS, 1, "quantity_value", "170"),
+                                  cell(EVIDENCE, 1, "figure_value", "170")),
+                             [("percent-out-of-range", CLAIMS, 1, "quantity_value"),
+                              ("percent-out-of-range", EVIDENCE, 1, "figure_value")]),
+    "quantity-unit-missing": (both(cell(CLAIMS, 1, "quantity_unit", ""),
+                                   cell(CLAIMS, 1, "quantity_qualifier", "")),
+                              [("quantity-unit-missing", CLAIMS, 1, "quantity_unit"),
+                               ("claim-quantity-mismatch", CLAIMS, 1, "quantity_value")]),
+    "quantity-value-missing": (cell(EVIDENCE, 1, "figure_value", ""),
+                               [("quantity-value-missing", EVIDENCE, 1, "figure_value")]),
+    "claim-quantity-mismatch": (cell(CLAIMS, 1, "quantity_qualifier", "more-than"),
+                                [("claim-quantity-mismatch", CLAIMS, 1, "quantity_value")]),
+    "claim-without-evidence": (lambda p: p.drop_rows(EVIDENCE, lambda r: r["claim_id"] != "c-0002"),
+                               [("claim-without-evidence", CLAIMS, 2, "claim_id")]),
+    "action-without-evidence": (write(ACTION_EVIDENCE, "evidence_id,action_id,source_id,quote,notes\n"),
+                                [("action-without-evidence", ACTIONS, 1, "action_id")]),
+    "entity-without-alias": (lambda p: p.drop_rows(ALIASES, lambda r: r["entity_id"] != "ru"),
+                             [("entity-without-alias", ENTITIES, 2, "entity_id")]),
+    "country-quote-missing": (cell(ENTITIES, 2, "country_quote", ""),
+                              [("country-quote-missing", ENTITIES, 2, "country")]),
+    "target-empty": (both(cell(TARGETS, 2, "target_count", ""), cell(TARGETS, 2, "target_count_basis", ""),
+                          cell(TARGETS, 2, "notes", "")),
+                     [("target-empty", TARGETS, 2, "target_entity_id")]),
+    "target-count-exceeds-total": (cell(ACTIONS, 1, "target_count_total", "11"),
+                                   [("target-count-exceeds-total", ACTIONS, 1, "target_count_total")]),
+    "unknown-reference": (cell(CLAIMS, 2, "notes", "Compare c-0003."),
+                          [("unknown-reference", CLAIMS, 2, "notes")]),
+    # sources
+    "quote-not-in-source": (text(EVIDENCE, "is likely providing", "is probably providing"),
+                            [("quote-not-in-source", EVIDENCE, 2, "quote"),
+                             ("as-stated-not-in-quote", CLAIMS, 2, "hedge_as_stated")]),
+    "as-stated-not-in-quote": (cell(CLAIMS, 1, "item_as_stated", "metalworking machinery"),
+                               [("as-stated-not-in-quote", CLAIMS, 1, "item_as_stated")]),
+    "source-file-missing": (cell(SOURCES_CSV, 1, "archive_file", "elsewhere.txt"),
+                            [("source-file-missing", SOURCES_CSV, 1, "archive_file")]),
+    "source-hash-mismatch": (text("sources/tiny.txt", "15 March", "16 March"),
+                             [("source-hash-mismatch", SOURCES_CSV, 1, "archive_sha256")]),
+    "sources-dir-missing": (lambda p: None, [("sources-dir-missing", SOURCES_CSV, None, None)]),
+}
+
+
+def duplicate_alias_name(p):
+    # a second source row that reuses the first one's archive file (unique: true)
+    row = dict(p.rows(SOURCES_CSV)[0], source_id="example-news-copy")
+    p.add_row(SOURCES_CSV, **row)
+
+
+CASES["unique-error"] = (duplicate_alias_name,
+                         [("unique-error", SOURCES_CSV, 2, "archive_file")])
+
+
+def found(report):
+    return {(p.code, p.file, p.row, p.field) for p in report.problems}
+
+
+def test_the_tiny_package_is_valid(tiny):
+    report = validate_package(tiny.root, tiny.sources)
+    assert report.problems == ()
+
+
+def test_every_code_has_a_case():
+    assert set(CASES) == set(CODES)
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_broken_copy_fails_with_exactly_its_problem(tiny, code):
+    mutate, expected = CASES[code]
+    mutate(tiny)
+    sources = tiny.root / "no-such-dir" if code == "sources-dir-missing" else tiny.sources
+    report = validate_package(tiny.root, sources)
+    assert found(report) == set(expected), [p.message for p in report.problems]
+    assert all(p.message for p in report.problems)
+    if CODES[code].severity == "error":
+        assert not report.valid
