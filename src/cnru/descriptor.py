@@ -240,8 +240,8 @@ def check_schema_support(schema: dict, label: str, problems: list[Problem]) -> N
 def check_with_frictionless(package: Package, problems: list[Problem]) -> None:
     """Data Package and Table Schema conformance, as frictionless judges it.
 
-    Each resource is checked on its own, so one broken schema does not hide another; a
-    resource frictionless rejects is not data-checked.
+    When the package is rejected, each resource is checked on its own, so one broken schema
+    does not hide another; a resource frictionless rejects is not data-checked.
     """
     from frictionless import Package as FrictionlessPackage
     from frictionless import Resource as FrictionlessResource
@@ -259,12 +259,13 @@ def check_with_frictionless(package: Package, problems: list[Problem]) -> None:
 
     basepath = str(package.root)
     inlined = [standard({**r.item, "schema": standard(r.schema)}) for r in package.resources]
-    usable = [resource for resource, item in zip(package.resources, inlined, strict=True)
-              if record(FrictionlessResource.validate_descriptor(item, basepath=basepath))]
-    if inlined:
-        descriptor = standard({**package.descriptor, "resources": inlined})
-        record(FrictionlessPackage.validate_descriptor(descriptor, basepath=basepath))
-    package.resources = usable
+    descriptor = standard({**package.descriptor, "resources": inlined})
+    if not inlined or record(FrictionlessPackage.validate_descriptor(descriptor, basepath=basepath)):
+        return
+    # something is wrong: find which resources frictionless rejects, and stop using them
+    package.resources = [
+        resource for resource, item in zip(package.resources, inlined, strict=True)
+        if record(FrictionlessResource.validate_descriptor(item, basepath=basepath))]
 
 
 def standard(metadata: dict) -> dict:

@@ -1,14 +1,14 @@
 """The rules a Table Schema cannot express, as pandera checks run column-wise in DuckDB (ibis).
 
-One function per problem code. Each returns `Target`s: rows of a table (with `_row`) and a
-boolean expression that is true (or NULL: not applicable) where a row passes. The joins a rule
-needs come from `sql/context.sql`; SQL prepares, pandera judges.
+One function per problem code. Each returns a `Target`: a table whose rows name the `resource`,
+the data row `_row` and the field at fault, and a boolean expression that is true (or NULL: not
+applicable) where a row passes. The joins and unions a rule needs are views in
+`sql/context.sql`: SQL prepares, pandera judges.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -19,56 +19,50 @@ import pandera.ibis as pa
 from .problems import Problem
 
 Expression = ibis.expr.types.BooleanValue
+MODEL = ("sources", "entities", "entity_aliases", "claims", "claim_evidence", "actions",
+         "action_targets", "action_evidence")
 
 
 @dataclass(frozen=True)
 class Target:
-    resource: str  # the resource whose rows are judged; problems name its file
-    field: str
-    table: ibis.Table
+    table: ibis.Table  # with columns resource, _row and `field_column`
     ok: Expression
     message: str
-    value_is_cell: bool = True  # report the cell as written, not the value the rule saw
-
-
-@dataclass(frozen=True)
-class RowTarget:
-    """A check of whole rows; the fields at fault are found in Python with `cell_fails`."""
-
-    resource: str
-    fields: list[str]
-    table: ibis.Table
-    ok: Expression
-    cell_fails: Callable[[str], bool]
-    message: str
+    field_column: str = "field"
+    value_column: str | None = None  # report this column's value instead of the cell
 
 
 class Tables:
-    """The package's tables as ibis expressions: raw text, typed, and context views."""
+    """The package's tables as ibis expressions: typed views and context views."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, loaded: dict[str, str],
-                 fields: dict[str, list[dict]], with_texts: bool):
+    def __init__(self, con: duckdb.DuckDBPyConnection, with_texts: bool):
         self.backend = ibis.duckdb.from_connection(con)
-        self.loaded = loaded  # resource name -> file path
-        self.fields = fields
         self.with_texts = with_texts
+        self.cache: dict[tuple[str, str], ibis.Table] = {}
 
-    def has(self, *names: str) -> bool:
-        return all(name in self.loaded for name in names)
+    def table(self, schema: str, name: str) -> ibis.Table:
+        if (schema, name) not in self.cache:
+            self.cache[schema, name] = self.backend.table(name, database=schema)
+        return self.cache[schema, name]
 
     def __getattr__(self, name: str) -> ibis.Table:
-        return self.backend.table(name, database="typed")
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self.table("typed", name)
 
     def raw(self, name: str) -> ibis.Table:
-        return self.backend.table(name, database="raw")
+        return self.table("raw", name)
 
     def context(self, name: str) -> ibis.Table:
-        return self.backend.table(name, database="context")
+        return self.table("context", name)
+
+    def rows(self, name: str, field: str) -> ibis.Table:
+        """A typed table whose problems are all reported in one field."""
+        table = getattr(self, name)
+        return table.mutate(resource=ibis.literal(name), field=ibis.literal(field))
 
 
-MODEL = ("sources", "entities", "entity_aliases", "claims", "claim_evidence", "actions",
-         "action_targets", "action_evidence")
-RULES: dict[str, Callable[[Tables], Iterator[Target | RowTarget]]] = {}
+RULES: dict[str, Callable[[Tables], Target | None]] = {}
 
 
 def rule(code: str):
@@ -82,27 +76,24 @@ def create_context(con: duckdb.DuckDBPyConnection) -> None:
     con.execute((files("cnru") / "sql" / "context.sql").read_text(encoding="utf-8"))
 
 
-def run_rules(tables: Tables) -> list[Problem]:
-    """Every rule over the loaded tables; the model's rules need all of its resources."""
-    if not tables.has(*MODEL):
-        return []
+def run_rules(tables: Tables, paths: dict[str, str]) -> list[Problem]:
+    """Every rule over the model's tables; `paths` maps resource names to their files."""
+    targets = {code: target for code, make_target in RULES.items()
+               if (target := make_target(tables)) is not None}
     problems = []
-    for code, make_targets in RULES.items():
-        for target in make_targets(tables):
-            found = list(judge(code, target, tables.loaded[target.resource]))
-            if found and getattr(target, "value_is_cell", False):
-                found = with_cells(tables, target, found)
-            problems.extend(found)
+    for code in breaking(tables, targets):
+        problems.extend(judge(tables, code, targets[code], paths))
     return problems
 
 
-def with_cells(tables: Tables, target: Target, problems: list[Problem]) -> list[Problem]:
-    """The problems with each value replaced by the cell as written in the CSV."""
-    raw = tables.raw(target.resource)
-    rows = raw.filter(raw._row.isin([p.row for p in problems])).select("_row", target.field)
-    cells = {r["_row"]: r[target.field] for r in rows.to_pyarrow().to_pylist()}
-    return [Problem.of(p.code, p.file, p.message, row=p.row, field=p.field,
-                       value=cells.get(p.row, p.value)) for p in problems]
+def breaking(tables: Tables, targets: dict[str, Target]) -> list[str]:
+    """The rules some row breaks, counted in one query, so that a valid package is judged
+    quickly; pandera then collects the failing rows of just these."""
+    counts = {code: target.table.filter(~target.ok.fill_null(True)).count().as_scalar()
+              for code, target in targets.items()}
+    one_row = ibis.literal(1).name("one").as_table()
+    totals = tables.backend.execute(one_row.select(**counts)).iloc[0]
+    return [code for code in targets if totals[code]]
 
 
 def failing_rows(code: str, table: ibis.Table, ok: Expression) -> list[dict]:
@@ -114,260 +105,207 @@ def failing_rows(code: str, table: ibis.Table, ok: Expression) -> list[dict]:
     return []
 
 
-def judge(code: str, target: Target | RowTarget, path: str) -> Iterator[Problem]:
-    for case in failing_rows(code, target.table, target.ok):
-        fields = ([f for f in target.fields if case.get(f) and target.cell_fails(case[f])]
-                  if isinstance(target, RowTarget) else [target.field])
-        for field in fields:
-            yield Problem.of(code, path, target.message, row=int(case["_row"]), field=field,
-                             value=case.get(field))
+def judge(tables: Tables, code: str, target: Target, paths: dict[str, str]) -> list[Problem]:
+    found = [(case["resource"], int(case["_row"]), case[target.field_column],
+              case.get(target.value_column) if target.value_column else None)
+             for case in failing_rows(code, target.table, target.ok)]
+    cells = {} if target.value_column else cells_as_written(tables, found)
+    return [Problem.of(code, paths[resource], target.message, row=row, field=field,
+                       value=value if target.value_column else cells.get((resource, row, field)))
+            for resource, row, field, value in found]
+
+
+def cells_as_written(tables: Tables, found) -> dict[tuple[str, int, str], str]:
+    """The CSV cells behind the problems, so the report shows what the contributor wrote."""
+    cells = {}
+    for resource, field in {(r, f) for r, _, f, _ in found}:
+        rows = [row for r, row, f, _ in found if (r, f) == (resource, field)]
+        raw = tables.raw(resource)
+        selected = raw.filter(raw._row.isin(rows)).select("_row", field).to_pyarrow().to_pylist()
+        cells.update({(resource, cell["_row"], field): cell[field] for cell in selected})
+    return cells
 
 
 # ------------------------------------------------------------------ dates and periods
 
 
 @rule("period-order")
-def period_order(t: Tables):
-    claims = t.claims
-    yield Target("claims", "period_end", claims, claims.period_start <= claims.period_end,
-                 "the period ends before it starts")
+def period_order(t: Tables) -> Target:
+    claims = t.rows("claims", "period_end")
+    return Target(claims, claims.period_start <= claims.period_end,
+                  "the period ends before it starts")
 
 
 @rule("date-after-publication")
-def date_after_publication(t: Tables):
-    claims = t.context("claim_dates")
-    yield Target("claims", "period_start", claims,
-                 claims.is_forecast | (claims.period_start <= claims.published_by),
-                 "the period starts after a supporting source was published; "
-                 "mark a claim about the future with is_forecast = true")
-    yield Target("claims", "asserted_date", claims, claims.asserted_date <= claims.published_by,
-                 "the claim is dated after a supporting source was published")
-    actions = t.context("action_dates")
-    yield Target("actions", "action_date", actions, actions.action_date <= actions.published_by,
-                 "the action is dated after a supporting source was published")
-
-
-def date_fits(date, precision, *, end: bool = False) -> Expression:
-    """A date agrees with its precision: at the start of its month, quarter or year (at the end,
-    for the last day of a period); present exactly when the precision is known."""
-    last_day = (date + ibis.interval(days=1)).day() == 1
-    month, day = date.month(), date.day()
-    if end:
-        fits = {"month": last_day, "quarter": month.isin([3, 6, 9, 12]) & last_day,
-                "year": (month == 12) & (day == 31)}
-    else:
-        fits = {"month": day == 1, "quarter": month.isin([1, 4, 7, 10]) & (day == 1),
-                "year": (month == 1) & (day == 1)}
-    return (ibis.cases((precision.isnull() | (precision == "unknown"), date.isnull()),
-                       (date.isnull(), False),
-                       *((precision == name, test) for name, test in fits.items()),
-                       else_=True))
+def date_after_publication(t: Tables) -> Target:
+    dated = t.context("dated_claims_and_actions")
+    return Target(dated, dated.forecast | (dated.date <= dated.published_by),
+                  "the date is after a supporting source was published (a claim about the "
+                  "future needs is_forecast = true)")
 
 
 @rule("date-precision")
-def date_precision(t: Tables):
-    message = "the date and its precision disagree"
-    sources, actions, claims = t.sources, t.actions, t.claims
-    yield Target("sources", "published_date", sources,
-                 date_fits(sources.published_date, sources.published_date_precision), message)
-    yield Target("actions", "action_date", actions,
-                 date_fits(actions.action_date, actions.action_date_precision), message)
-    yield Target("claims", "asserted_date", claims,
-                 date_fits(claims.asserted_date, claims.asserted_date_precision), message)
-    no_period = claims.period_start.isnull() & claims.period_end.isnull()
-    for field, end in (("period_start", False), ("period_end", True)):
-        fits = date_fits(claims[field], claims.period_precision, end=end)
-        yield Target("claims", field, claims,
-                     ibis.cases((no_period, claims.period_precision.isnull()), else_=fits),
-                     "the period and its precision disagree")
+def date_precision(t: Tables) -> Target:
+    """A date agrees with its precision: at the start of its month, quarter or year (the end,
+    for the last day of a period), and present exactly when the precision is known."""
+    dates = t.context("dates")
+    date, precision, month, day = dates.date, dates.precision, dates.date.month(), dates.date.day()
+    last_day = (date + ibis.interval(days=1)).day() == 1
+    end = dates.bound == "end"
+    fits = {
+        "month": ibis.ifelse(end, last_day, day == 1),
+        "quarter": ibis.ifelse(end, month.isin([3, 6, 9, 12]) & last_day,
+                               month.isin([1, 4, 7, 10]) & (day == 1)),
+        "year": ibis.ifelse(end, (month == 12) & (day == 31), (month == 1) & (day == 1)),
+    }
+    ok = ibis.cases((precision.isnull() | (precision == "unknown"), date.isnull()),
+                    (date.isnull(), False),
+                    *((precision == name, test) for name, test in fits.items()),
+                    else_=True)
+    return Target(dates, ok, "the date and its precision disagree")
 
 
 @rule("note-missing")
-def note_missing(t: Tables):
-    def needs(table, resource, value, note, what):
-        return Target(resource, note, table, value.isnull() | table[note].notnull(),
-                      f"{what} is given without saying how it was read or derived")
-
-    sources, claims, actions, targets = t.sources, t.claims, t.actions, t.action_targets
-    yield needs(sources, "sources", sources.published_date, "published_date_note",
-                "the publication date")
-    yield needs(claims, "claims", claims.period_start.coalesce(claims.period_end), "period_note",
-                "the period")
-    yield needs(claims, "claims", claims.asserted_date, "asserted_date_note", "the asserted date")
-    yield needs(actions, "actions", actions.action_date, "action_date_note", "the action date")
-    derived = targets.target_count_basis == "derived"
-    yield Target("action_targets", "notes", targets, ~derived | targets.notes.notnull(),
-                 "a derived count is given without saying how it was derived")
+def note_missing(t: Tables) -> Target:
+    derivations = t.context("derivations")
+    return Target(derivations, ~derivations.needed | derivations.given,
+                  "a date, period or derived count is given without saying how it was derived")
 
 
 # ------------------------------------------------------------------ quantities
 
 
-def quantity_columns(t: Tables):
-    claims, evidence = t.claims, t.claim_evidence
-    yield "claims", claims, "quantity_value", "quantity_unit", "quantity_qualifier"
-    yield "claim_evidence", evidence, "figure_value", "figure_unit", "figure_qualifier"
-
-
 @rule("percent-out-of-range")
-def percent_out_of_range(t: Tables):
-    for resource, table, value, unit, _ in quantity_columns(t):
-        yield Target(resource, value, table, (table[unit] != "percent") | (table[value] <= 100),
-                     "a percentage must be between 0 and 100")
+def percent_out_of_range(t: Tables) -> Target:
+    quantities = t.context("quantities")
+    return Target(quantities, (quantities.unit != "percent") | (quantities.value <= 100),
+                  "a percentage must be between 0 and 100", field_column="value_field")
 
 
 @rule("quantity-unit-missing")
-def quantity_unit_missing(t: Tables):
-    for resource, table, value, unit, _ in quantity_columns(t):
-        yield Target(resource, unit, table, table[value].isnull() | table[unit].notnull(),
-                     "the quantity has a value but no unit")
+def quantity_unit_missing(t: Tables) -> Target:
+    quantities = t.context("quantities")
+    return Target(quantities, quantities.value.isnull() | quantities.unit.notnull(),
+                  "the quantity has a value but no unit", field_column="unit_field")
 
 
 @rule("quantity-value-missing")
-def quantity_value_missing(t: Tables):
-    for resource, table, value, unit, qualifier in quantity_columns(t):
-        yield Target(resource, value, table,
-                     table[value].notnull() | (table[unit].isnull() & table[qualifier].isnull()),
-                     "a unit or qualifier is given without a value")
+def quantity_value_missing(t: Tables) -> Target:
+    quantities = t.context("quantities")
+    unused = quantities.unit.isnull() & quantities.qualifier.isnull()
+    return Target(quantities, quantities.value.notnull() | unused,
+                  "a unit or qualifier is given without a value", field_column="value_field")
 
 
 @rule("claim-quantity-mismatch")
-def claim_quantity_mismatch(t: Tables):
-    pairs = t.context("claim_quantities")
+def claim_quantity_mismatch(t: Tables) -> Target:
+    pairs = t.context("claim_quantities").mutate(resource=ibis.literal("claims"),
+                                                  field=ibis.literal("quantity_value"))
     same = (pairs.quantity_value.identical_to(pairs.figure_value)
             & pairs.quantity_unit.identical_to(pairs.figure_unit)
             & pairs.quantity_qualifier.identical_to(pairs.figure_qualifier))
-    yield Target("claims", "quantity_value", pairs, same,
-                 "the claim's quantity differs from a figure in its evidence; leave it empty "
-                 "when sources differ")
+    return Target(pairs, same, "the claim's quantity differs from a figure in its evidence; "
+                               "leave it empty when sources differ")
 
 
 # ------------------------------------------------------------------ links between tables
 
 
 @rule("claim-without-evidence")
-def claim_without_evidence(t: Tables):
-    claims = t.claims
-    yield Target("claims", "claim_id", claims, claims.claim_id.isin(t.claim_evidence.claim_id),
-                 "the claim has no evidence row")
+def claim_without_evidence(t: Tables) -> Target:
+    claims = t.rows("claims", "claim_id")
+    return Target(claims, claims.claim_id.isin(t.claim_evidence.claim_id),
+                  "the claim has no evidence row")
 
 
 @rule("action-without-evidence")
-def action_without_evidence(t: Tables):
-    actions = t.actions
-    yield Target("actions", "action_id", actions,
-                 actions.action_id.isin(t.action_evidence.action_id),
-                 "the action has no evidence row")
+def action_without_evidence(t: Tables) -> Target:
+    actions = t.rows("actions", "action_id")
+    return Target(actions, actions.action_id.isin(t.action_evidence.action_id),
+                  "the action has no evidence row")
 
 
 @rule("entity-without-alias")
-def entity_without_alias(t: Tables):
-    entities = t.entities
-    yield Target("entities", "entity_id", entities,
-                 entities.entity_id.isin(t.entity_aliases.entity_id),
-                 "the entity has no alias row tying it to a text")
+def entity_without_alias(t: Tables) -> Target:
+    entities = t.rows("entities", "entity_id")
+    return Target(entities, entities.entity_id.isin(t.entity_aliases.entity_id),
+                  "the entity has no alias row tying it to a text")
 
 
 @rule("country-quote-missing")
-def country_quote_missing(t: Tables):
-    entities = t.entities
+def country_quote_missing(t: Tables) -> Target:
+    entities = t.rows("entities", "country")
     quoted = entities.country_quote.notnull() & entities.country_source_id.notnull()
-    yield Target("entities", "country", entities, entities.country.notnull() == quoted,
-                 "a country needs country_source_id and country_quote, and they need a country")
+    return Target(entities, entities.country.notnull() == quoted,
+                  "a country needs country_source_id and country_quote, and they need a country")
 
 
 @rule("target-empty")
-def target_empty(t: Tables):
-    targets = t.action_targets
-    yield Target("action_targets", "target_entity_id", targets,
-                 targets.target_entity_id.notnull() | targets.target_country.notnull()
-                 | targets.target_count.notnull(),
-                 "the target row names no entity, country or count")
+def target_empty(t: Tables) -> Target:
+    targets = t.rows("action_targets", "target_entity_id")
+    named = (targets.target_entity_id.notnull() | targets.target_country.notnull()
+             | targets.target_count.notnull())
+    return Target(targets, named, "the target row names no entity, country or count")
 
 
 @rule("target-count-exceeds-total")
-def target_count_exceeds_total(t: Tables):
-    sums = t.context("target_sums")
-    yield Target("actions", "target_count_total", sums,
-                 sums.target_count_sum <= sums.target_count_total,
-                 "the action's target counts add up to more than its total")
+def target_count_exceeds_total(t: Tables) -> Target:
+    sums = t.context("target_sums").mutate(resource=ibis.literal("actions"),
+                                           field=ibis.literal("target_count_total"))
+    return Target(sums, sums.target_count_sum <= sums.target_count_total,
+                  "the action's target counts add up to more than its total")
 
 
 @rule("unknown-reference")
-def unknown_reference(t: Tables):
+def unknown_reference(t: Tables) -> Target:
     references = t.context("note_references")
-    for resource in MODEL:
-        rows = references.filter(references.resource == resource).rename(notes="reference")
-        yield Target(resource, "notes", rows, rows.known,
-                     "the note mentions a claim or action identifier that does not exist",
-                     value_is_cell=False)
+    return Target(references, references.known,
+                  "the note mentions a claim or action identifier that does not exist",
+                  value_column="reference")
 
 
 # ------------------------------------------------------------------ verbatim text
 
 
 @rule("quote-not-in-source")
-def quote_not_in_source(t: Tables):
+def quote_not_in_source(t: Tables) -> Target | None:
     if not t.with_texts:
-        return
+        return None
     verbatim = t.context("verbatim")
-    for resource, field in (("claim_evidence", "quote"), ("claim_evidence", "attribution_as_stated"),
-                            ("action_evidence", "quote"), ("entity_aliases", "surface_form"),
-                            ("entities", "country_quote")):
-        rows = verbatim.filter((verbatim.resource == resource) & (verbatim.field == field))
-        rows = rows.rename(**{field: "text"})
-        yield Target(resource, field, rows, rows.found,
-                     "not found verbatim in the archived text of the source")
+    return Target(verbatim, verbatim.found,
+                  "not found verbatim in the archived text of the source")
 
 
 @rule("as-stated-not-in-quote")
-def as_stated_not_in_quote(t: Tables):
+def as_stated_not_in_quote(t: Tables) -> Target:
     stated = t.context("as_stated")
-    for resource, fields in (("claims", ("item_as_stated", "end_use_as_stated", "hedge_as_stated")),
-                             ("actions", ("instrument_as_stated", "measure_as_stated",
-                                          "reason_as_stated")),
-                             ("claim_evidence", ("figure_as_stated",))):
-        for field in fields:
-            rows = stated.filter((stated.resource == resource) & (stated.field == field))
-            rows = rows.rename(**{field: "text"})
-            yield Target(resource, field, rows, rows.found, "not found in the row's evidence quote(s)")
+    return Target(stated, stated.found, "not found in the row's evidence quote(s)")
 
 
 # ------------------------------------------------------------------ cells: safety and hygiene
 
 FORMULA = r"^([=+\-@]([^0-9]|$)|[\t\r])"
 CONTROL = r"[\x00-\x1f\x7f]"
-BAD_SPACE = r"^[ \t\n\r\f\v]|[ \t\n\r\f\v]$|\xa0"
-
-
-def text_fields(t: Tables, resource: str) -> list[str]:
-    return [f["name"] for f in t.fields[resource]]
-
-
-def row_check(t: Tables, pattern: str, message: str, select=lambda name: True):
-    """Rows of every resource where no selected cell matches `pattern`."""
-    compiled = re.compile(pattern)
-    for resource in t.loaded:
-        fields = [f for f in text_fields(t, resource) if select(f)]
-        if not fields:
-            continue
-        raw = t.raw(resource)
-        ok = ibis.and_(*(~raw[f].re_search(pattern).fill_null(False) for f in fields))
-        yield RowTarget(resource, fields, raw, ok, lambda cell: bool(compiled.search(cell)),
-                        message)
+SPACE = r"^[ \t\n\r\f\v]|[ \t\n\r\f\v]$|\xa0"
 
 
 @rule("formula-injection")
-def formula_injection(t: Tables):
-    yield from row_check(t, FORMULA, "spreadsheets would run this cell as a formula")
+def formula_injection(t: Tables) -> Target:
+    cells = t.context("cells")
+    return Target(cells, ~cells.cell.re_search(FORMULA),
+                  "spreadsheets would run this cell as a formula", value_column="cell")
 
 
 @rule("control-character")
-def control_character(t: Tables):
-    yield from row_check(t, CONTROL, "the cell contains a control character")
+def control_character(t: Tables) -> Target:
+    cells = t.context("cells")
+    return Target(cells, ~cells.cell.re_search(CONTROL),
+                  "the cell contains a control character", value_column="cell")
 
 
 @rule("bad-whitespace")
-def bad_whitespace(t: Tables):
-    yield from row_check(t, BAD_SPACE, "leading, trailing or non-breaking space",
-                         select=lambda name: name == "name" or name.endswith("_id"))
+def bad_whitespace(t: Tables) -> Target:
+    cells = t.context("cells")
+    names = cells.filter((cells.field == "name") | cells.field.endswith("_id"))
+    return Target(names, ~names.cell.re_search(SPACE),
+                  "leading, trailing or non-breaking space", value_column="cell")

@@ -165,58 +165,71 @@ def constraint_text(field: dict, name: str) -> str:
     return f'{text} (constraint "{name}")'
 
 
-def typed_view(name: str, schema: dict) -> str:
+def typed_table(name: str, schema: dict) -> str:
     """`typed."<name>"`: each field cast to its type; NULL where missing or unreadable."""
     columns = ", ".join(f"{cast(f, ident(f['name']), schema)} AS {ident(f['name'])}"
                         for f in schema["fields"])
-    return (f"CREATE OR REPLACE VIEW {table(TYPED, name)} AS "
+    return (f"CREATE OR REPLACE TABLE {table(TYPED, name)} AS "
             f"SELECT {ROW}, {columns} FROM {table(RAW, name)}")
 
 
 def schema_problems(name: str, schema: dict, resolvable: set[str]) -> str:
     """One query listing every row and cell problem the schema defines, as frictionless reports
-    them: (code, row, field, value, detail). Foreign keys are checked against the resources
-    in `resolvable` (those loaded)."""
-    raw, typed = table(RAW, name), table(TYPED, name)
-    fields = schema["fields"]
-    blank = " AND ".join(is_missing(ident(f["name"]), schema) for f in fields) or "FALSE"
-    branches = [f"SELECT 'blank-row', {ROW}, NULL, NULL, NULL FROM {raw} WHERE {blank}",
-                f"SELECT 'extra-cell', {ROW}, NULL, {EXTRA}, NULL FROM {raw} "
-                f"WHERE {EXTRA} IS NOT NULL AND NOT ({blank})"]
-    for field in fields:
+    them: (code, row, field, value, detail). The cell checks run in one scan; keys need their
+    own. Foreign keys are checked against the resources in `resolvable` (those loaded)."""
+    checks = cell_checks(schema)
+    found = ", ".join(f"CASE WHEN {condition} THEN {{'code': {literal(code)}, 'field': {field}, "
+                      f"'value': {value}, 'detail': {literal(detail)}}} END"
+                      for code, field, value, detail, condition in checks)
+    any_found = " OR ".join(f"coalesce({condition}, FALSE)" for *_, condition in checks)
+    blank = " AND ".join(is_missing(ident(f["name"]), schema) for f in schema["fields"]) or "FALSE"
+    cells = (f"WITH cells AS (SELECT *, {blank} AS _blank FROM {table(RAW, name)}), "
+             f"flagged AS (SELECT {ROW}, unnest(list_filter([{found}], lambda p: p IS NOT NULL)) "
+             f"AS p FROM cells WHERE {any_found}) "
+             f"SELECT p.code, {ROW}, p.field, p.value, p.detail FROM flagged")
+    return "\nUNION ALL\n".join([cells, *key_checks(name, schema, resolvable)])
+
+
+def cell_checks(schema: dict) -> list[tuple[str, str, str, str | None, str]]:
+    """(code, field SQL, value SQL, detail, condition) for each check of single cells; the
+    conditions read the `cells` CTE, whose `_blank` marks rows with no values."""
+    checks = [("blank-row", "NULL", "NULL", None, "_blank"),
+              ("extra-cell", "NULL", EXTRA, None, f"{EXTRA} IS NOT NULL AND NOT _blank")]
+    for field in schema["fields"]:
         column, label = ident(field["name"]), literal(field["name"])
-        present = f"NOT ({blank}) AND NOT {is_missing(column, schema)}"
-        branches.append(f"SELECT 'missing-cell', {ROW}, {label}, NULL, NULL FROM {raw} "
-                        f"WHERE {column} IS NULL AND NOT ({blank})")
+        present = f"NOT _blank AND NOT {is_missing(column, schema)}"
+        checks.append(("missing-cell", label, "NULL", None, f"{column} IS NULL AND NOT _blank"))
         if field.get("type", "string") != "string":
-            branches.append(f"SELECT 'type-error', {ROW}, {label}, {column}, "
-                            f"{literal(type_text(field))} "
-                            f"FROM {raw} WHERE {present} AND NOT {is_valid(field, column)}")
+            checks.append(("type-error", label, column, type_text(field),
+                           f"{present} AND NOT {is_valid(field, column)}"))
         if field.get("constraints", {}).get("required"):
-            branches.append(f"SELECT 'constraint-error', {ROW}, {label}, {column}, "
-                            f"{literal(constraint_text(field, 'required'))} FROM {raw} "
-                            f"WHERE NOT ({blank}) AND {is_missing(column, schema)}")
-        typed_column = cast(field, column, schema)
-        for constraint, violation in constraint_violations(field, column, typed_column):
-            branches.append(f"SELECT 'constraint-error', {ROW}, {label}, {column}, "
-                            f"{literal(constraint_text(field, constraint))} FROM {raw} "
-                            f"WHERE {present} AND {is_valid(field, column)} AND {violation}")
-        if field.get("constraints", {}).get("unique"):
-            branches.append(duplicates("unique-error", typed, [field["name"]], skip_null=True))
-    primary_key = schema.get("primaryKey") or []
-    primary_key = [primary_key] if isinstance(primary_key, str) else primary_key
+            checks.append(("constraint-error", label, column, constraint_text(field, "required"),
+                           f"NOT _blank AND {is_missing(column, schema)}"))
+        typed = cast(field, column, schema)
+        for constraint, violation in constraint_violations(field, column, typed):
+            checks.append(("constraint-error", label, column, constraint_text(field, constraint),
+                           f"{present} AND {is_valid(field, column)} AND {violation}"))
+    return checks
+
+
+def key_checks(name: str, schema: dict, resolvable: set[str]) -> list[str]:
+    """Unique fields, the primary key and foreign keys, over the typed table."""
+    typed = table(TYPED, name)
+    queries = [duplicates("unique-error", typed, [f["name"]], skip_null=True)
+               for f in schema["fields"] if f.get("constraints", {}).get("unique")]
+    primary_key = as_list(schema.get("primaryKey") or [])
     if primary_key:
         all_null = " AND ".join(f"{ident(k)} IS NULL" for k in primary_key)
-        branches.append(f"SELECT 'primary-key', {ROW}, {literal(', '.join(primary_key))}, NULL, "
-                        f"'cells composing the primary key are all empty' FROM {typed} "
-                        f"WHERE {all_null}")
-        branches.append(duplicates("primary-key", typed, primary_key, skip_null=False,
-                                   where=f"NOT ({all_null})"))
+        queries.append(f"SELECT 'primary-key', {ROW}, {literal(', '.join(primary_key))}, NULL, "
+                       f"'cells composing the primary key are all empty' FROM {typed} "
+                       f"WHERE {all_null}")
+        queries.append(duplicates("primary-key", typed, primary_key, skip_null=False,
+                                  where=f"NOT ({all_null})"))
     for key in schema.get("foreignKeys", []):
         target = key["reference"].get("resource") or name
         if target in resolvable:
-            branches.append(foreign_key(name, key, target))
-    return "\nUNION ALL\n".join(branches)
+            queries.append(foreign_key(name, key, target))
+    return queries
 
 
 def as_list(value) -> list[str]:

@@ -23,7 +23,7 @@ from .descriptor import Package, Resource, load_package
 from .load import load_resource
 from .names import duplicate_names
 from .problems import Problem, Report
-from .schema_sql import RAW, TYPED, schema_problems, typed_view
+from .schema_sql import RAW, TYPED, schema_problems, typed_table
 from .sources import load_source_texts
 
 Progress = Callable[[str], None]
@@ -69,7 +69,7 @@ def check_package(path, sources_dir=None, *, database: str = ":memory:",
             file_problems = load_resource(con, resource)
             problems.extend(file_problems)
             if not any(p.code != "blank-row" for p in file_problems):
-                con.execute(typed_view(resource.name, resource.schema))
+                con.execute(typed_table(resource.name, resource.schema))
                 loaded.append(resource)
         names = {r.name for r in loaded}
         for resource in loaded:
@@ -86,8 +86,7 @@ def check_package(path, sources_dir=None, *, database: str = ":memory:",
         if set(rules.MODEL) <= names:
             step("checking the rules across tables")
             rules.create_context(con)
-            tables = rules.Tables(con, paths, {r.name: r.fields for r in loaded}, with_texts)
-            problems.extend(rules.run_rules(tables))
+            problems.extend(rules.run_rules(rules.Tables(con, with_texts), paths))
         yield Checked(package, con, Report.of(without_cascades(problems)), loaded)
 
 

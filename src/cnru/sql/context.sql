@@ -145,3 +145,80 @@ known AS (
 SELECT mentions.resource, mentions._row, mentions.field, mentions.reference,
        mentions.reference IN (SELECT reference FROM known) AS known
 FROM mentions;
+
+-- Every dated cell beside its precision; `bound` says whether it starts or ends a period.
+CREATE OR REPLACE VIEW context.dates AS
+SELECT 'sources' AS resource, _row, 'published_date' AS field, published_date AS date,
+       published_date_precision AS precision, 'start' AS bound
+FROM typed.sources
+UNION ALL
+SELECT 'actions', _row, 'action_date', action_date, action_date_precision, 'start'
+FROM typed.actions
+UNION ALL
+SELECT 'claims', _row, 'asserted_date', asserted_date, asserted_date_precision, 'start'
+FROM typed.claims
+UNION ALL
+SELECT 'claims', _row, 'period_start', period_start, period_precision, 'start' FROM typed.claims
+UNION ALL
+SELECT 'claims', _row, 'period_end', period_end, period_precision, 'end' FROM typed.claims;
+
+-- Dates beside the last day their supporting sources can have been published.
+CREATE OR REPLACE VIEW context.dated_claims_and_actions AS
+SELECT 'claims' AS resource, _row, 'period_start' AS field, period_start AS date,
+       is_forecast AS forecast, published_by
+FROM context.claim_dates
+UNION ALL
+SELECT 'claims', _row, 'asserted_date', asserted_date, FALSE, published_by
+FROM context.claim_dates
+UNION ALL
+SELECT 'actions', _row, 'action_date', action_date, FALSE, published_by
+FROM context.action_dates;
+
+-- Values that need a note saying how they were derived, beside whether it is there.
+CREATE OR REPLACE VIEW context.derivations AS
+SELECT 'sources' AS resource, _row, 'published_date_note' AS field,
+       published_date IS NOT NULL AS needed, published_date_note IS NOT NULL AS given
+FROM typed.sources
+UNION ALL
+SELECT 'claims', _row, 'period_note', coalesce(period_start, period_end) IS NOT NULL,
+       period_note IS NOT NULL
+FROM typed.claims
+UNION ALL
+SELECT 'claims', _row, 'asserted_date_note', asserted_date IS NOT NULL,
+       asserted_date_note IS NOT NULL
+FROM typed.claims
+UNION ALL
+SELECT 'actions', _row, 'action_date_note', action_date IS NOT NULL, action_date_note IS NOT NULL
+FROM typed.actions
+UNION ALL
+SELECT 'action_targets', _row, 'notes', target_count_basis = 'derived', notes IS NOT NULL
+FROM typed.action_targets;
+
+-- Quantities of claims and figures of evidence, side by side.
+CREATE OR REPLACE VIEW context.quantities AS
+SELECT 'claims' AS resource, _row, 'quantity_value' AS value_field, 'quantity_unit' AS unit_field,
+       quantity_value AS value, quantity_unit AS unit, quantity_qualifier AS qualifier
+FROM typed.claims
+UNION ALL
+SELECT 'claim_evidence', _row, 'figure_value', 'figure_unit', figure_value, figure_unit,
+       figure_qualifier
+FROM typed.claim_evidence;
+
+-- Every cell as written, one row per cell (empty and missing cells left out).
+CREATE OR REPLACE VIEW context.cells AS
+SELECT 'sources' AS resource, _row, field, cell
+FROM (UNPIVOT raw.sources ON COLUMNS(* EXCLUDE (_row, _extra)) INTO NAME field VALUE cell)
+UNION ALL SELECT 'entities', _row, field, cell
+FROM (UNPIVOT raw.entities ON COLUMNS(* EXCLUDE (_row, _extra)) INTO NAME field VALUE cell)
+UNION ALL SELECT 'entity_aliases', _row, field, cell
+FROM (UNPIVOT raw.entity_aliases ON COLUMNS(* EXCLUDE (_row, _extra)) INTO NAME field VALUE cell)
+UNION ALL SELECT 'claims', _row, field, cell
+FROM (UNPIVOT raw.claims ON COLUMNS(* EXCLUDE (_row, _extra)) INTO NAME field VALUE cell)
+UNION ALL SELECT 'claim_evidence', _row, field, cell
+FROM (UNPIVOT raw.claim_evidence ON COLUMNS(* EXCLUDE (_row, _extra)) INTO NAME field VALUE cell)
+UNION ALL SELECT 'actions', _row, field, cell
+FROM (UNPIVOT raw.actions ON COLUMNS(* EXCLUDE (_row, _extra)) INTO NAME field VALUE cell)
+UNION ALL SELECT 'action_targets', _row, field, cell
+FROM (UNPIVOT raw.action_targets ON COLUMNS(* EXCLUDE (_row, _extra)) INTO NAME field VALUE cell)
+UNION ALL SELECT 'action_evidence', _row, field, cell
+FROM (UNPIVOT raw.action_evidence ON COLUMNS(* EXCLUDE (_row, _extra)) INTO NAME field VALUE cell);
