@@ -108,6 +108,99 @@ def validate(
         raise typer.Exit(0 if report.valid else 1)
 
 
+OutOption = Annotated[Path, typer.Option("--out", help="Where the build goes.")]
+
+
+def run_build(package: Path, out: Path, sources_dir: Path | None):
+    """Build, printing the validation report first if the package is invalid."""
+    from .build import build
+
+    try:
+        with progress() as step:
+            return build(package, out, sources_dir, progress=step)
+    except InvalidPackage as invalid:
+        print_report(invalid.report, ReportFormat.text)
+        raise
+
+
+@app.command("build")
+def build_command(package: PackageArg = Path("."), out: OutOption = Path("build"),
+                  sources_dir: SourcesOption = None) -> None:
+    """Validate, then write Parquet, a DuckDB database, summaries and a summary page to --out.
+
+    The previous build stays in place unless every step succeeds.
+
+    Example: cnru build . --out build
+    """
+    with failures():
+        result = run_build(package, out, sources_dir)
+        rows = ", ".join(f"{name} {count}" for name, count in result.rows.items())
+        stdout.print(f"built {result.out}: {len(result.files)} files; rows: {rows}", markup=False)
+
+
+class QueryFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="The SQL to run.")],
+    database: Annotated[Path, typer.Option("--db", help="The built database.")] = Path(
+        "build/cnru.duckdb"),
+    output: Annotated[QueryFormat, typer.Option("--format", help="How to print the result.")] = (
+        QueryFormat.table),
+    package: Annotated[Path, typer.Option(
+        "--package", help="The package to build from if the database is missing.")] = Path("."),
+) -> None:
+    """Run SQL against the built database (building it first if it is missing).
+
+    Example: cnru query "SELECT item_category, claims FROM claims_by_category"
+    """
+    import csv
+    import json
+
+    from rich.table import Table
+
+    from .query import run_query
+
+    with failures():
+        if not database.is_file():
+            run_build(package, database.parent, None)
+        result = run_query(database, sql)
+        if output is QueryFormat.csv:
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(result.columns)
+            writer.writerows(result.rows)
+        elif output is QueryFormat.json:
+            records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+            stdout.print(json.dumps(records, ensure_ascii=False, indent=2, default=str),
+                         markup=False)
+        else:
+            table = Table(*result.columns, show_lines=False)
+            for row in result.rows:
+                table.add_row(*("" if value is None else str(value) for value in row))
+            stdout.print(table)
+
+
+@app.command()
+def release(package: PackageArg = Path("."), out: OutOption = Path("build"),
+            dist: Annotated[Path, typer.Option("--dist", help="Where the zip goes.")] = Path("dist"),
+            sources_dir: SourcesOption = None) -> None:
+    """Build, then zip the CSVs, Parquet, database, descriptors, summaries, README and checksums
+    into dist/cn-ru-military-support-<version>.zip.
+
+    Example: cnru release . --dist dist
+    """
+    from .release import release as make_release
+
+    with failures():
+        built = run_build(package, out, sources_dir)
+        target = make_release(package, built, dist)
+        stdout.print(f"released {target}", markup=False)
+
+
 def main() -> None:
     try:
         app()

@@ -10,6 +10,7 @@ from rich.markup import escape
 from .problems import ERROR, Report
 
 TEXT_VALUE = 60
+VALUE_COLUMN = 40  # values are padded to this width at most, so messages mostly align
 
 
 def as_json(report: Report) -> str:
@@ -27,17 +28,18 @@ def as_text(report: Report, color: bool = False) -> list[str]:
     """One line per problem, in aligned columns: where, field, code, value, message."""
     rows = [(f"{p.file}:{p.row}" if p.row else p.file, p.field or "-", p.code, shown(p.value),
              p.message, p.severity) for p in report.problems]
-    widths = [max((len(r[i]) for r in rows), default=0) for i in range(3)]
+    widths = [max((len(r[i]) for r in rows), default=0) for i in range(4)]
+    widths[3] = min(widths[3], VALUE_COLUMN)
     lines = []
-    for where, field, code, value, message, severity in rows:
-        cells = [where.ljust(widths[0]), field.ljust(widths[1]), code.ljust(widths[2])]
+    for row in rows:
+        cells = [text.ljust(width) for text, width in zip(row[:4], widths, strict=True)]
+        message, severity = row[4], row[5]
         if color:
             style = "red" if severity == ERROR else "yellow"
             cells = [f"[bold]{escape(cells[0])}[/]", escape(cells[1]),
-                     f"[{style}]{escape(cells[2])}[/]"]
-            lines.append("  ".join([*cells, escape(value), f"[dim]{escape(message)}[/]"]))
-        else:
-            lines.append("  ".join([*cells, value, message]))
+                     f"[{style}]{escape(cells[2])}[/]", escape(cells[3])]
+            message = f"[dim]{escape(message)}[/]"
+        lines.append("  ".join([*cells, message]))
     verdict = "valid" if report.valid else "invalid"
     lines.append(f"{verdict}: {report.summary()}")
     return lines

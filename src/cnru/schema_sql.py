@@ -264,3 +264,61 @@ def foreign_key(name: str, key: dict, target: str) -> str:
     return (f"SELECT 'foreign-key', s.{ROW}, {literal(', '.join(fields))}, {value}, "
             f"{literal(detail)} FROM {source} s WHERE ({any_value}) AND NOT EXISTS "
             f"(SELECT 1 FROM {reference} r WHERE ({any_target}) AND {match})")
+
+
+def enum_types(schemas: dict[str, dict]) -> dict[tuple[str, str], tuple[str, list[str]]]:
+    """An ENUM type for every string field with an `enum` constraint: (resource, field) ->
+    (type name, values). Fields that share a name and values share a type."""
+    by_field: dict[str, set[tuple[str, ...]]] = {}
+    for schema in schemas.values():
+        for field in schema["fields"]:
+            values = field.get("constraints", {}).get("enum")
+            if values and field.get("type", "string") == "string":
+                by_field.setdefault(field["name"], set()).add(tuple(values))
+    types = {}
+    for resource, schema in schemas.items():
+        for field in schema["fields"]:
+            values = field.get("constraints", {}).get("enum")
+            if values and field.get("type", "string") == "string":
+                shared = len(by_field[field["name"]]) == 1
+                name = field["name"] if shared else f"{resource}_{field['name']}"
+                types[resource, field["name"]] = (name, list(values))
+    return types
+
+
+def create_types(types: dict, database: str) -> list[str]:
+    statements = {}
+    for name, values in types.values():
+        statements[name] = (f"CREATE TYPE {database}.{ident(name)} AS ENUM "
+                            f"({', '.join(literal(v) for v in values)})")
+    return [statements[name] for name in sorted(statements)]
+
+
+def create_table(name: str, schema: dict, types: dict, database: str) -> str:
+    """The table a user queries: typed columns, ENUMs, NOT NULL and the primary key."""
+    columns = []
+    for field in schema["fields"]:
+        enum = types.get((name, field["name"]))
+        kind = f"{database}.{ident(enum[0])}" if enum else DUCKDB_TYPES[field.get("type", "string")]
+        required = " NOT NULL" if field.get("constraints", {}).get("required") else ""
+        columns.append(f"{ident(field['name'])} {kind}{required}")
+    key = as_list(schema.get("primaryKey") or [])
+    if key:
+        columns.append(f"PRIMARY KEY ({', '.join(ident(k) for k in key)})")
+    return f"CREATE TABLE {database}.{ident(name)} ({', '.join(columns)})"
+
+
+def fill_table(name: str, schema: dict, database: str) -> str:
+    key = as_list(schema.get("primaryKey") or []) or [ROW]
+    columns = ", ".join(ident(f["name"]) for f in schema["fields"])
+    order = ", ".join(ident(k) for k in key)
+    return (f"INSERT INTO {database}.{ident(name)} SELECT {columns} FROM {table(TYPED, name)} "
+            f"ORDER BY {order}")
+
+
+def comments(name: str, description: str, schema: dict, database: str) -> list[str]:
+    target = f"{database}.{ident(name)}"
+    statements = [f"COMMENT ON TABLE {target} IS {literal(description)}"]
+    statements += [f"COMMENT ON COLUMN {target}.{ident(f['name'])} IS "
+                   f"{literal(f.get('description', ''))}" for f in schema["fields"]]
+    return statements

@@ -58,7 +58,7 @@ CLAIMS_PER_SOURCE = 100
 MIN_SOURCES = 3
 ENTITIES_PER_CLAIM = 0.1  # generated entities, besides the fixed base entities
 ACTIONS_PER_CLAIM = 0.04
-ECHO_SHARE = 0.2  # sentences a later source repeats: their claims get a second evidence row
+ECHO_SHARE = 0.15  # sentences a later source repeats: their claims get a second evidence row
 LOWER_CASE_SHARE = 0.15  # sources archived all in lower case, like source 000 of the real package
 FIRST_DAY = date(2022, 3, 1)
 SPAN_DAYS = 1200
@@ -75,6 +75,16 @@ def quote(cell: str) -> str:
 
 def line(cells: Iterable[str]) -> str:
     return ",".join(map(quote, cells)) + "\n"
+
+
+def stated(words: str) -> str:
+    """A date note for words a text states, as a quoted cell."""
+    return quote(f'Stated as "{words}".')
+
+
+def from_phrase(phrase: str) -> str:
+    """A period note for words a text states, as a quoted cell."""
+    return quote(f'From "{phrase}".')
 
 
 def cap(text: str) -> str:
@@ -181,16 +191,19 @@ BACKGROUND = (
     "where the UAE says it follows the law. Iran and North Korea have sent weapons, according to "
     "officials in Tehran and Pyongyang watchers, while India and New Delhi have kept buying oil. "
     "Taiwan and Taipei make many of the chips involved. Europe and the European continent face "
-    "the threat, the West and Western countries say. The U.S. Department of Commerce and the "
-    "Commerce Department's export controls, run by the U.S. Bureau of Industry and Security "
-    "(BIS), sit beside the U.S. Treasury, the Treasury Department and the U.S. Office of Foreign "
-    "Assets Control (OFAC). The U.S. State Department and the State Department's envoys, the "
+    "the threat, the West and Western countries say. In Washington, the U.S. Department of "
+    "Commerce and the Commerce Department's export controls, run by the U.S. Bureau of Industry "
+    "and Security (BIS), sit beside the U.S. Treasury, the Treasury Department and the U.S. "
+    "Office of Foreign Assets Control (OFAC). Diplomats of the U.S. State Department and the "
+    "State Department's envoys, the "
     "White House and the Kremlin (the Kremlin press office) speak often, and in a White House "
     "statement officials repeated their warnings. China's Foreign Ministry and the Chinese "
     "Foreign Ministry reject the charges, as do China's Commerce Ministry and the Chinese "
-    "Commerce Ministry. The Council of the European Union and EU governments adopt sanctions. "
+    "Commerce Ministry. In Brussels, the Council of the European Union and EU governments adopt "
+    "sanctions. "
     "Russia's armed forces and the Russian military face Ukraine's armed forces and the Ukrainian "
-    "military. The Chinese Communist Party and the CCP deny wrongdoing. US officials and a senior "
+    "military. Leaders of the Chinese Communist Party and the CCP deny wrongdoing. US officials "
+    "and a senior "
     "US official, EU officials and European officials, and Chinese officials and officials in "
     "Beijing have met. Chinese companies and Chinese firms, Chinese banks and banks in China "
     "serve Russia's defense industry and Russia's military-industrial base, as do foreign banks "
@@ -356,7 +369,8 @@ GENERIC = (
     ("claims-territory", "cn", "tw", "{S} claims {O} as its own territory",
      "as its own territory", ""),
 )
-GENERIC_ITEMS = tuple(generic[4] for generic in GENERIC)
+SAID = tuple(a for a in ATTRIBUTIONS if a[0].endswith(" said"))
+OFFICIALS_SAID = tuple(a for a in SAID if "official" in a[0])
 
 # ------------------------------------------------------------------ generated names
 
@@ -515,10 +529,6 @@ class Source:
     precision: str
     lower: bool
 
-    @property
-    def published_by(self) -> date | None:
-        return None if self.precision == "unknown" else self.day
-
     def case(self, text: str) -> str:
         return text.lower() if self.lower else text
 
@@ -571,10 +581,7 @@ class EntityFactory:
         """An entity, its CSV row and its two alias rows."""
         kind = self.PATTERN[self.count % len(self.PATTERN)]
         self.count += 1
-        if kind == "person":
-            entity, country, parent = self.person(companies)
-        else:
-            entity, country, parent = getattr(self, kind)(companies)
+        entity, country, parent = getattr(self, kind)(companies)
         case, src = source.case, source.source_id
         quoted = "" if not country else f"{country},{src},{quote(case(entity.intro))}"
         row = (f"{entity.entity_id},{quote(entity.full)},{ENTITY_TYPES[kind]},"
@@ -742,7 +749,7 @@ class SourceBuilder:
             if people:
                 entity = self.pick(people)
                 return entity.entity_id, self.mention(entity)
-            return ("us-officials", "US officials") if slot == "usp" else \
+            return ("us-officials", "a senior US official") if slot == "usp" else \
                 ("cn-officials", "Chinese officials")
         if slot == "rudi":
             return "ru-defense-industry", "Russia's defense industry"
@@ -764,9 +771,15 @@ class SourceBuilder:
         return (f"{quote(end_use)},{quantity},{period},{by},{stance},{quote(hedge)},"
                 f"{'true' if forecast else 'false'},{asserted}")
 
-    def say(self, body: str, attribution: str, lead: bool) -> str:
-        text = f"{cap(attribution)} {body}." if lead else f"{cap(body)}, {attribution}."
-        return self.case(text)
+    def say(self, body: str, attribution: str, lead: bool, source: Source | None = None) -> str:
+        """The sentence in the case of `source` (default: this one), attributed at its start
+        or its end."""
+        if lead:
+            comma = "," if attribution.startswith("according") else ""
+            text = f"{cap(attribution)}{comma} {body}."
+        else:
+            text = f"{cap(body)}, {attribution}."
+        return (source or self.source).case(text)
 
     # -- dates
 
@@ -777,10 +790,10 @@ class SourceBuilder:
         if roll < 0.4:
             year = day.year - 1
             if self.source.precision != "unknown" and self.chance(0.4):
-                note = (f'"last year" in a text published in {day.year}: {year}.')
-                return Period("last year", f"{year}-01-01,{year}-12-31,year,{quote(note)}")
+                note = quote(f'"last year" in a text published in {day.year}: {year}.')
+                return Period("last year", f"{year}-01-01,{year}-12-31,year,{note}")
             phrase = f"in {year}"
-            return Period(phrase, f"{year}-01-01,{year}-12-31,year,{quote(f'From "{phrase}".')}")
+            return Period(phrase, f"{year}-01-01,{year}-12-31,year,{self.noted(phrase)}")
         if roll < 0.7:
             quarter = (day.month - 1) // 3 - 1
             year = day.year - (quarter < 0)
@@ -788,15 +801,18 @@ class SourceBuilder:
             start = date(year, 3 * quarter + 1, 1)
             end = date(year + (quarter == 3), (3 * quarter + 3) % 12 + 1, 1) - timedelta(days=1)
             phrase = f"in the {QUARTERS[quarter]} quarter of {year}"
-            return Period(phrase, f"{start},{end},quarter,{quote(f'From "{phrase}".')}")
+            return Period(phrase, f"{start},{end},quarter,{self.noted(phrase)}")
         if roll < 0.9 or not allow_day:
             first = (day.replace(day=1) - timedelta(days=1)).replace(day=1)
             end = day.replace(day=1) - timedelta(days=1)
             phrase = f"in {MONTHS[first.month - 1]} {first.year}"
-            return Period(phrase, f"{first},{end},month,{quote(f'From "{phrase}".')}")
+            return Period(phrase, f"{first},{end},month,{self.noted(phrase)}")
         when = day - timedelta(days=self.rng.randrange(1, 40))
         phrase = f"on {MONTHS[when.month - 1]} {when.day}, {when.year}"
-        return Period(phrase, f"{when},{when},day,{quote(f'From "{phrase}".')}")
+        return Period(phrase, f"{when},{when},day,{self.noted(phrase)}")
+
+    def noted(self, phrase: str) -> str:
+        return from_phrase(self.case(phrase))
 
     def asserted(self) -> tuple[str, str]:
         """(words for the sentence, asserted-date cells): when a statement was made."""
@@ -804,7 +820,7 @@ class SourceBuilder:
         when = day - timedelta(days=self.rng.randrange(0, 7))
         if roll < 0.4:
             words = f"on {MONTHS[when.month - 1]} {when.day}, {when.year}"
-            return words, f"{when},day,{quote(f'Stated as \"{words}\".')}"
+            return words, f"{when},day,{stated(self.case(words))}"
         weekday = f"on {WEEKDAYS[when.weekday()]}"
         if self.source.precision == "day":
             note = f'"{weekday}" in a text dated {day}: {when}.'
@@ -814,7 +830,7 @@ class SourceBuilder:
                     "date cannot be derived.")
             return weekday, f",unknown,{quote(note)}"
         words = f"in {MONTHS[day.month - 1]} {day.year}"
-        return words, f"{day.replace(day=1)},month,{quote(f'Stated as \"{words}\".')}"
+        return words, f"{day.replace(day=1)},month,{stated(self.case(words))}"
 
     # -- figures
 
@@ -838,12 +854,16 @@ class SourceBuilder:
         self.sentences.append(sentence)
         self.built.groups.extend(group if isinstance(group, list) else [group])
 
-    def echo(self, words: str) -> Source | None:
-        """The next source, if it repeats this sentence (as `words`, in its own case)."""
+    def follower(self) -> Source | None:
+        """The next source, if it is to repeat the sentence being written (in its own words,
+        which `echo` adds to its text)."""
         if self.following is None or not self.chance(ECHO_SHARE):
             return None
-        self.built.echoes.append(self.following.case(words))
         return self.following
+
+    def echo(self, sentence: str) -> str:
+        self.built.echoes.append(sentence)
+        return sentence
 
     def supply(self) -> None:
         count = 1 + (self.chance(0.35)) + (self.chance(0.15))
@@ -866,11 +886,12 @@ class SourceBuilder:
                                                                        else "")
         sentence = self.say(body, attribution, self.chance(0.5))
         evidence = [self.evidence(self.source, sentence, attribution)]
-        follower = self.echo(f"{cap(attribution)}, {series([e.short for e in subjects] or names)} "
-                             f"{verb} {goods} to {object_words}"
-                             + (f" {end_use}." if end_use else "."))
-        if follower is not None:
-            evidence.append(self.evidence(follower, self.built.echoes[-1], attribution,
+        follower = self.follower()
+        if follower is not None:  # the later text names the companies by their short names
+            again = f"{series([e.short for e in subjects] or names)} {verb} {goods} to " \
+                    f"{object_words}" + (f" {end_use}" if end_use else "")
+            echo = self.echo(self.say(again, attribution, True, follower))
+            evidence.append(self.evidence(follower, echo, attribution,
                                           note="Repeats an earlier report."))
         rest = self.rest(by, end_use=end_use, hedge=hedge)
         tails = [f"{subject},supplies,{object_id},{category},{quote(words)},{rest}"
@@ -888,11 +909,12 @@ class SourceBuilder:
                              f"{words} {period.phrase}, {attribution}.")
         evidence = [self.evidence(self.source, sentence, attribution, figure)]
         note, quantity = "", f"{value},percent,{figure[3]}"
-        follower = self.echo(f"Russia got {{}} of its {words} from China {period.phrase}.")
-        if follower is not None:
+        follower = self.follower()
+        if follower is not None:  # the same share, in other words, perhaps qualified otherwise
             other = self.figure("percent", value, figure[3] if self.chance(0.5) else None)
-            self.built.echoes[-1] = self.built.echoes[-1].format(other[0])
-            evidence.append(self.evidence(follower, self.built.echoes[-1], "", other,
+            echo = self.echo(follower.case(f"Russia got {other[0]} of its {words} from China "
+                                           f"{period.phrase}."))
+            evidence.append(self.evidence(follower, echo, "", other,
                                           "Repeats an earlier report without attribution."))
             if other[3] != figure[3]:
                 quantity = ",,"
@@ -914,8 +936,7 @@ class SourceBuilder:
                              f"{year - 2} to {second[0]} in {year - 1}, {attribution}.")
         groups = []
         for figure, period_year in ((first, year - 2), (second, year - 1)):
-            period = (f"{period_year}-01-01,{period_year}-12-31,year,"
-                      f"{quote(f'From \"in {period_year}\".')}")
+            period = f"{period_year}-01-01,{period_year}-12-31,year,{self.noted(f'in {period_year}')}"
             rest = self.rest(by, quantity=f"{figure[1]},usd,{figure[3]}", period=period)
             groups.append(Group([f"ru,imports,cn,{category},{quote(words)},{rest}"],
                                 (self.evidence(self.source, sentence, attribution, figure),)))
@@ -930,7 +951,7 @@ class SourceBuilder:
         if forecast:  # a plan for next year: the period may lie after publication
             year = self.source.day.year + 1
             body = f"{name} plans to deliver {figure[0]} {words} to Russia in {year}"
-            period = f"{year}-01-01,{year}-12-31,year,{quote(f'From \"in {year}\".')}"
+            period = f"{year}-01-01,{year}-12-31,year,{self.noted(f'in {year}')}"
             hedge = "plans to"
         else:
             stated = self.period()
@@ -964,14 +985,9 @@ class SourceBuilder:
 
     def no_evidence(self) -> None:
         category, words = self.pick(WEAPONS)
-        attribution, by = self.pick(ATTRIBUTIONS[:3] + ATTRIBUTIONS[6:7])
-        attribution = attribution.removeprefix("according to ")
+        attribution, by = self.pick(OFFICIALS_SAID)
         sentence = self.case(f"{cap(attribution)} they had found no evidence that China was "
-                             f"supplying {words} to Russia."
-                             if attribution.endswith("said") else
-                             f"{cap(attribution)} found no evidence that China was supplying "
-                             f"{words} to Russia.")
-        attribution = sentence[:len(attribution)]
+                             f"supplying {words} to Russia.")
         rest = self.rest(by, stance="finds-no-evidence")
         self.add(sentence, Group([f"cn,supplies,ru,{category},{quote(words)},{rest}"],
                                  (self.evidence(self.source, sentence, attribution),)))
@@ -992,16 +1008,16 @@ class SourceBuilder:
         subject, subject_words = self.slot(subject_slot)
         object_id, object_words = self.slot(object_slot) if object_slot else ("", "")
         body = template.format(S=subject_words, O=object_words)
-        asserted = NO_ASSERTED_DATE
-        if subject_slot in ("usp", "cnp", "kremlin", "us", "eu") and self.chance(0.5):
+        asserted, roll = NO_ASSERTED_DATE, self.rng.random()
+        if roll < 0.3:  # "..., US officials said on Tuesday."
+            attribution, by = self.pick(SAID)
             when, asserted = self.asserted()
-            body = body.replace(subject_words, f"{subject_words} said {when} that", 1)
-            by, attribution = subject, ""
-            sentence = self.case(cap(body) + ".")
-        elif self.chance(0.5):
-            attribution, by = self.attribution()
+            attribution = f"{attribution} {when}"
             sentence = self.say(body, attribution, False)
-        else:
+        elif roll < 0.6:
+            attribution, by = self.attribution()
+            sentence = self.say(body, attribution, self.chance(0.3))
+        else:  # the report's own words
             by, attribution = self.source.wire or self.source.publisher, ""
             sentence = self.case(cap(body) + ".")
         rest = self.rest(by, asserted=asserted)
@@ -1038,14 +1054,15 @@ class SourceBuilder:
                                                 for _ in range(most))}.values())
         return picked, [self.mention(e) for e in picked]
 
-    def action_day(self) -> tuple[str, str, str]:
-        """(words, action_date, action_date_note) for a measure announced lately."""
+    def action_day(self) -> tuple[str, str]:
+        """(words, action_date..action_date_note cells) for a measure announced lately, to
+        the day."""
         words, cells = self.asserted()
         if ",unknown," in cells or ",month," in cells:
             when = self.source.day - timedelta(days=self.rng.randrange(1, 7))
             words = f"on {MONTHS[when.month - 1]} {when.day}, {when.year}"
-            cells = f"{when},day,{quote(f'Stated as \"{words}\".')}"
-        return words, *cells.split(",", 1)
+            cells = f"{when},day,{stated(self.case(words))}"
+        return words, cells
 
     def entity_list(self) -> tuple[str, list[str], list[str]]:
         total = self.rng.randrange(8, 60)
@@ -1110,9 +1127,8 @@ class SourceBuilder:
         measure = "prepared to sanction Chinese banks"
         first = self.case(f"{cap(name)} warned that Washington was {measure} that help Russia's "
                           "military.")
-        second = self.case("Banks that facilitate such transactions risk U.S. sanctions, "
-                           f"{'the official' if person == 'us-officials' else 'the official'} "
-                           "added.")
+        second = self.case("Banks that facilitate such transactions risk U.S. sanctions, the "
+                           "official added.")
         rows = [("cn-banks", "", "", "", "")]
         if self.chance(0.5):
             rows.append(("cn-companies", "", "", "", "Named with the banks."))
@@ -1131,8 +1147,8 @@ class SourceBuilder:
         second = self.case("The order allows penalties against banks in China found to be "
                            "helping Russia's war effort.")
         rows = [("foreign-banks-aiding-ru", "", "", "", ""), ("cn-banks", "", "", "", "")]
-        cells = (f"us,white-house,sanctions,authorised,{month},month,"
-                 f"{quote(f'From \"{phrase}\".')},{quote(self.case('an executive order'))},"
+        cells = (f"us,white-house,sanctions,authorised,{month},month,{self.noted(phrase)},"
+                 f"{quote(self.case('an executive order'))},"
                  f"{quote(self.case(measure))},,,")
         return cells, [first, second], self.targets(rows[:1 + self.chance(0.5)])
 
@@ -1249,8 +1265,9 @@ class Tables:
         self.rows = dict.fromkeys(COLUMNS, 0)
 
     def write(self, name: str, lines: list[str]) -> None:
-        self.rows[name] += len(lines)
-        self.files[name].write("".join(lines))
+        text = "".join(lines)
+        self.rows[name] += text.count("\n")  # cells never hold a line break
+        self.files[name].write(text)
 
     def close(self) -> None:
         for file in self.files.values():
@@ -1278,9 +1295,6 @@ def generate(out: Path, claims: int, rng: random.Random) -> dict[str, int]:
         entities, aliases = base_entity_rows(sources[0], sources[1])
         tables.write("entities", [entities])
         tables.write("entity_aliases", [aliases])
-        tables.rows["entities"] = tables.rows["entity_aliases"] // 2 = len(BASE_ENTITIES) \
-            if False else len(BASE_ENTITIES)
-        tables.rows["entity_aliases"] = 2 * len(BASE_ENTITIES)
         counters = {"claim": 0, "evidence": 0, "action": 0, "action_evidence": 0}
         echoes: list[str] = []
         for source in sources:
@@ -1310,7 +1324,6 @@ def write_rows(tables: Tables, built: Built, counters: dict[str, int], claim_id:
     """One source's rows, numbered on from the previous source's."""
     tables.write("entities", built.entities)
     tables.write("entity_aliases", built.aliases)
-    tables.rows["entity_aliases"] += len(built.aliases)  # each string holds two rows
     claims, evidence = [], []
     number, evidence_number = counters["claim"], counters["evidence"]
     for group in built.groups:
@@ -1336,10 +1349,10 @@ def write_rows(tables: Tables, built: Built, counters: dict[str, int], claim_id:
     for cells, quotes, target_rows in built.actions:
         counters["action"] += 1
         aid = action_id % counters["action"]
-        note = f"See also {previous}, from the same text." if previous else ""
+        note = f"See also {previous} (the same text)." if previous else ""
         actions.append(f"{aid},{cells},{note}\n")
         previous = aid
-        targets.extend(f"{aid},{number},{row}" for number, row in enumerate(target_rows, 1))
+        targets.extend(f"{aid},{no},{row}" for no, row in enumerate(target_rows, 1))
         for quoted in quotes:
             counters["action_evidence"] += 1
             action_evidence.append(
@@ -1347,3 +1360,192 @@ def write_rows(tables: Tables, built: Built, counters: dict[str, int], claim_id:
     tables.write("actions", actions)
     tables.write("action_targets", targets)
     tables.write("action_evidence", action_evidence)
+
+
+# ------------------------------------------------------------------ the package
+
+
+def synthesize(template: Path, out: Path, claims: int, seed: int, corrupt: int = 0) -> list[dict]:
+    """Write a synthetic package of `template`'s model to `out` (which must not exist or be
+    empty): descriptor, schemas, data and the archived texts in `out/sources`.
+
+    `corrupt=K` plants K errors (kinds in turn, see `ERROR_KINDS`), writes them to
+    `out/planted.json` and returns them as {"code", "file", "row", "field"}; otherwise [].
+    """
+    template, out = Path(template), Path(out)
+    if claims < 0 or corrupt < 0:
+        raise UsageError("claims and corrupt must not be negative")
+    if corrupt and corrupt > (claims - 1) // 2:
+        raise UsageError(f"{corrupt} errors need at least {2 * corrupt + 1} claims")
+    if out.exists() and any(out.iterdir()):
+        raise UsageError(f"{out} is not empty")
+    descriptor = json.loads((template / "datapackage.json").read_text(encoding="utf-8"))
+    check_model(template, descriptor)
+    (out / "data").mkdir(parents=True, exist_ok=True)
+    shutil.copytree(template / "schemas", out / "schemas")
+    descriptor.update({
+        "name": "cnru-synthetic",
+        "title": f"Synthetic package of the {descriptor.get('name', 'cnru')} model",
+        "description": (f"Synthetic data generated by cnru.synth (seed {seed}, {claims} claims): "
+                        "invented texts, entities, claims and actions in the model of "
+                        f"{descriptor.get('name', 'the template')}. Not a record of real events."),
+        "sources": [{"title": "Synthetic texts generated by cnru.synth, in sources/"}],
+    })
+    (out / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False)
+                                          + "\n", encoding="utf-8")
+    generate(out, claims, random.Random(seed))
+    if not corrupt:
+        return []
+    planted = plant(out, claims, seed, corrupt)
+    (out / "planted.json").write_text(json.dumps(planted, indent=2) + "\n", encoding="utf-8")
+    return planted
+
+
+def check_model(template: Path, descriptor: dict) -> None:
+    """The generator writes the columns of `COLUMNS`; the template must have the same."""
+    resources = {r.get("name"): r for r in descriptor.get("resources", [])}
+    for name, columns in COLUMNS.items():
+        if name not in resources:
+            raise UsageError(f"the template has no resource {name!r}")
+        schema = json.loads((template / resources[name]["schema"]).read_text(encoding="utf-8"))
+        if tuple(f["name"] for f in schema["fields"]) != columns:
+            raise UsageError(f"the template's {name} fields differ from the generator's")
+
+
+# ------------------------------------------------------------------ planted errors
+
+ERROR_KINDS = ("type-error", "constraint-error", "foreign-key", "primary-key", "missing-cell",
+               "extra-cell", "quote-not-in-source", "period-order", "claim-without-evidence",
+               "formula-injection")
+CLAIMS_FILE, EVIDENCE_FILE = "data/claims.csv", "data/claim_evidence.csv"
+CLAIM_FIELD = {name: index for index, name in enumerate(COLUMNS["claims"])}
+EVIDENCE_FIELD = {name: index for index, name in enumerate(COLUMNS["claim_evidence"])}
+
+
+@dataclass
+class Planting:
+    code: str
+    file: str
+    row: int | None  # claims: the claim's row; claim_evidence: found while rewriting
+    field: str | None
+    claim: int  # the claim whose row, or whose first evidence row, is changed
+
+    def record(self) -> dict:
+        return {"code": self.code, "file": self.file, "row": self.row, "field": self.field}
+
+
+def plan_plantings(claims: int, count: int, rng: random.Random) -> list[Planting]:
+    """Each error on its own claim (never claim 1, whose first evidence id `primary-key`
+    repeats); the kinds that may sit in either table alternate between claims and evidence."""
+    numbers = rng.sample(range(2, claims + 1), count)
+    plantings, seen = [], dict.fromkeys(ERROR_KINDS, 0)
+    for index, number in enumerate(numbers):
+        code = ERROR_KINDS[index % len(ERROR_KINDS)]
+        occurrence, seen[code] = seen[code], seen[code] + 1
+        in_evidence = (code in ("primary-key", "quote-not-in-source") or
+                       code in ("missing-cell", "extra-cell", "formula-injection")
+                       and occurrence % 2 == 1)
+        field_name = {"type-error": "period_start", "constraint-error": "predicate",
+                      "foreign-key": "subject_entity_id", "primary-key": "evidence_id",
+                      "missing-cell": "notes", "extra-cell": None, "quote-not-in-source": "quote",
+                      "period-order": "period_end", "claim-without-evidence": "claim_id",
+                      "formula-injection": "notes"}[code]
+        plantings.append(Planting(code, EVIDENCE_FILE if in_evidence else CLAIMS_FILE,
+                                  None if in_evidence else number, field_name, number))
+    return plantings
+
+
+def plant(out: Path, claims: int, seed: int, count: int) -> list[dict]:
+    """Rewrite claims.csv and claim_evidence.csv with `count` errors; list them."""
+    rng = random.Random(f"cnru.synth plantings {seed}")
+    plantings = plan_plantings(claims, count, rng)
+    claim_id = id_format("c", claims, 4)
+    in_claims = {p.claim: p for p in plantings if p.file == CLAIMS_FILE}
+    rewrite(out / CLAIMS_FILE, lambda number, _: in_claims.get(number), edit_claim)
+    in_evidence = {claim_id % p.claim: p for p in plantings if p.file == EVIDENCE_FILE}
+    dropped = {claim_id % p.claim for p in plantings if p.code == "claim-without-evidence"}
+    with open(out / EVIDENCE_FILE, encoding="utf-8") as file:
+        file.readline()
+        first_id = file.readline().split(",", 1)[0]  # claim 1's, never dropped nor edited
+    rewrite(out / EVIDENCE_FILE, evidence_planting(in_evidence),
+            lambda cells, planting: edit_evidence(cells, planting, first_id), dropped)
+    return [p.record() for p in plantings]
+
+
+def evidence_planting(by_claim: dict[str, Planting]) -> Callable[[int, str], Planting | None]:
+    """The planting for an evidence row: the first row of its claim, once."""
+    def find(number: int, text: str) -> Planting | None:
+        planting = by_claim.pop(text.split(",", 2)[1], None)
+        if planting is not None:
+            planting.row = number
+        return planting
+    return find
+
+
+def rewrite(path: Path, planting_for: Callable[[int, str], Planting | None],
+            edit: Callable[[list[str], Planting], list[str]],
+            dropped: set[str] | None = None) -> None:
+    """Stream `path` to a new file: rows of `dropped` claims left out, planted rows edited."""
+    temporary = path.with_suffix(".tmp")
+    with open(path, encoding="utf-8", newline="") as source, \
+            open(temporary, "w", encoding="utf-8", newline="") as target:
+        target.write(source.readline())
+        number = 0
+        for text in source:
+            if dropped and text.split(",", 2)[1] in dropped:
+                continue
+            number += 1
+            planting = planting_for(number, text)
+            if planting is not None:
+                cells = next(csv.reader([text]))
+                text = write_cells(edit(cells, planting))
+            target.write(text)
+    temporary.replace(path)
+
+
+def write_cells(cells: list[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return buffer.getvalue()
+
+
+FORMULA = '=HYPERLINK("https://example.com/","details")'
+
+
+def edit_row(cells: list[str], planting: Planting) -> list[str] | None:
+    """The edits both tables share; None for the others."""
+    if planting.code == "missing-cell":
+        return cells[:-1]
+    if planting.code == "extra-cell":
+        return [*cells, "extra"]
+    if planting.code == "formula-injection":
+        return [*cells[:-1], FORMULA]
+    return None
+
+
+def edit_claim(cells: list[str], planting: Planting) -> list[str]:
+    shared = edit_row(cells, planting)
+    if shared is not None:
+        return shared
+    code, field = planting.code, CLAIM_FIELD
+    if code == "type-error":
+        cells[field["period_start"]] = "2023-13-45"
+    elif code == "constraint-error":
+        cells[field["predicate"]] = "sells-to"
+    elif code == "foreign-key":
+        cells[field["subject_entity_id"]] = f"no-such-entity-{planting.claim}"
+    elif code == "period-order":  # aligned with its precision, early enough for any source
+        cells[field["period_start"]:field["period_note"] + 1] = [
+            "2019-01-01", "2018-12-31", "year", "Planted: the period ends before it starts."]
+    return cells  # claim-without-evidence: the row stays, its evidence rows go
+
+
+def edit_evidence(cells: list[str], planting: Planting, first_id: str) -> list[str]:
+    shared = edit_row(cells, planting)
+    if shared is not None:
+        return shared
+    if planting.code == "primary-key":
+        cells[EVIDENCE_FIELD["evidence_id"]] = first_id
+    elif planting.code == "quote-not-in-source":  # a word added: every substring stays in it
+        cells[EVIDENCE_FIELD["quote"]] = "Allegedly, " + cells[EVIDENCE_FIELD["quote"]]
+    return cells

@@ -1,0 +1,53 @@
+-- actions_detailed: one row per action, with its authority, its targets and its sources.
+CREATE OR REPLACE VIEW actions_detailed AS
+WITH
+targets_by_action AS (
+    SELECT
+        targets.action_id,
+        list(
+            {
+                'entity_id': targets.target_entity_id,
+                'entity_name': entities.name,
+                'country': targets.target_country,
+                'count': targets.target_count,
+                'count_basis': targets.target_count_basis
+            }
+            ORDER BY targets.target_no
+        ) AS targets
+    FROM action_targets AS targets
+    LEFT JOIN entities ON entities.entity_id = targets.target_entity_id
+    GROUP BY targets.action_id
+),
+
+sources_by_action AS (
+    SELECT action_id, list(DISTINCT source_id ORDER BY source_id) AS source_ids
+    FROM action_evidence
+    GROUP BY action_id
+),
+
+final AS (
+    SELECT
+        actions.action_id,
+        actions.authority_entity_id,
+        authority.name AS authority_name,
+        actions.announced_by_entity_id,
+        announcer.name AS announced_by_name,
+        actions.action_type,
+        actions.status,
+        actions.action_date,
+        actions.action_date_precision,
+        actions.instrument_as_stated,
+        actions.measure_as_stated,
+        actions.reason_as_stated,
+        actions.target_count_total,
+        targets_by_action.targets,
+        sources_by_action.source_ids,
+        actions.notes
+    FROM actions
+    JOIN entities AS authority ON authority.entity_id = actions.authority_entity_id
+    LEFT JOIN entities AS announcer ON announcer.entity_id = actions.announced_by_entity_id
+    LEFT JOIN targets_by_action USING (action_id)
+    LEFT JOIN sources_by_action USING (action_id)
+)
+
+SELECT * FROM final;

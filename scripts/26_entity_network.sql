@@ -1,0 +1,53 @@
+-- entity_network: an edge list of who supplies, sanctions, accuses or deals with whom.
+CREATE OR REPLACE TABLE entity_network AS
+WITH
+claim_edges AS (
+    SELECT
+        subject_entity_id AS from_entity_id,
+        object_entity_id AS to_entity_id,
+        CAST(predicate AS VARCHAR) AS relation,
+        CAST(stance AS VARCHAR) AS stance,
+        'claim' AS kind,
+        claim_id AS row_id
+    FROM claims
+    WHERE object_entity_id IS NOT NULL
+),
+
+action_edges AS (
+    SELECT
+        actions.authority_entity_id AS from_entity_id,
+        targets.target_entity_id AS to_entity_id,
+        CAST(actions.action_type AS VARCHAR) || ' (' || CAST(actions.status AS VARCHAR) || ')'
+            AS relation,
+        'asserts' AS stance,
+        'action' AS kind,
+        actions.action_id AS row_id
+    FROM actions
+    JOIN action_targets AS targets USING (action_id)
+    WHERE targets.target_entity_id IS NOT NULL
+),
+
+edges AS (
+    SELECT * FROM claim_edges
+    UNION ALL
+    SELECT * FROM action_edges
+),
+
+final AS (
+    SELECT
+        edges.from_entity_id,
+        source.name AS from_name,
+        edges.to_entity_id,
+        target.name AS to_name,
+        edges.relation,
+        edges.stance,
+        edges.kind,
+        count(*) AS rows,
+        string_agg(edges.row_id, ', ' ORDER BY edges.row_id) AS row_ids
+    FROM edges
+    JOIN entities AS source ON source.entity_id = edges.from_entity_id
+    JOIN entities AS target ON target.entity_id = edges.to_entity_id
+    GROUP BY ALL
+)
+
+SELECT * FROM final ORDER BY from_entity_id, to_entity_id, relation, stance, kind;

@@ -1,0 +1,236 @@
+"""`build(package, out) -> BuildResult`: the validated package as users download it.
+
+Writes, into a temporary directory beside `out` that replaces it only when every step has
+succeeded: typed Parquet per resource with a descriptor, a DuckDB database (typed tables,
+ENUMs, comments, the views and summaries of `scripts/NN_<output>.sql`), the summaries as CSV
+and JSON, a summary page, and SHA256SUMS. The same input builds byte-identical files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from . import page
+from .errors import BuildError, InvalidPackage
+from .schema_sql import (as_list, comments, create_table, create_types, enum_types, fill_table,
+                         ident, literal)
+from .validate import Checked, Progress, check_package
+
+DATABASE = "cnru.duckdb"
+DIST = "dist"  # the attached output database
+STORAGE_VERSION = "v1.3.0"  # byte-identical files for identical input (see db.py)
+ASSERTIONS = "cnru.toml"
+PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    files: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    summaries: list[str] = field(default_factory=list)
+
+
+def build(package: str | os.PathLike, out: str | os.PathLike = "build",
+          sources_dir: str | os.PathLike | None = None,
+          progress: Progress | None = None) -> BuildResult:
+    step = progress or (lambda message: None)
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
+    staging.chmod(0o755)
+    try:
+        with check_package(package, sources_dir, writable=(staging,), progress=step) as checked:
+            if not checked.report.valid:
+                raise InvalidPackage(checked.report)
+            check_minimums(checked)
+            result = BuildResult(out)
+            step("writing the database")
+            write_database(checked, staging, result)
+            step("writing Parquet and summaries")
+            export(checked, staging, result)
+            content = page.collect(checked.con, DIST)
+            checked.con.execute(f"DETACH {DIST}")
+        step("writing the summary page")
+        (staging / "index.html").write_text(page.render(checked.package, content, result),
+                                            encoding="utf-8")
+        write_descriptor(checked, staging, result)
+        write_checksums(staging, result)
+        replace(out, staging)
+        return result
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def check_minimums(checked: Checked) -> None:
+    """Dataset assertions from cnru.toml: fewer rows than a minimum means something was lost."""
+    config = checked.package.root / ASSERTIONS
+    if not config.is_file():
+        return
+    with open(config, "rb") as file:
+        minimums = tomllib.load(file)
+    con, breaches = checked.con, []
+    for resource, minimum in minimums.get("minimum_rows", {}).items():
+        count = con.execute(f"SELECT count(*) FROM typed.{ident(resource)}").fetchone()[0]
+        if count < minimum:
+            breaches.append(f"{resource} has {count} rows, fewer than {minimum}")
+    for category, minimum in minimums.get("minimum_claims_per_category", {}).items():
+        count = con.execute("SELECT count(*) FROM typed.claims WHERE item_category = $1",
+                            [category]).fetchone()[0]
+        if count < minimum:
+            breaches.append(f"{count} claims in category {category}, fewer than {minimum}")
+    if breaches:
+        raise BuildError(f"dataset assertions in {ASSERTIONS} failed: " + "; ".join(breaches))
+
+
+def scripts(root: Path) -> list[Path]:
+    return sorted((root / "scripts").glob("[0-9][0-9]_*.sql"))
+
+
+def output_name(script: Path) -> str:
+    """`scripts/20_claims_by_category.sql` produces `claims_by_category`."""
+    return script.stem.split("_", 1)[1]
+
+
+def script_description(script: Path) -> str:
+    first = script.read_text(encoding="utf-8").splitlines()[0]
+    return first.removeprefix("--").strip().split(":", 1)[-1].strip()
+
+
+def write_database(checked: Checked, staging: Path, result: BuildResult) -> None:
+    con, package = checked.con, checked.package
+    schemas = {r.name: r.schema for r in checked.loaded}
+    types = enum_types(schemas)
+    con.execute(f"ATTACH {literal(str(staging / DATABASE))} AS {DIST} "
+                f"(STORAGE_VERSION '{STORAGE_VERSION}')")
+    for statement in create_types(types, DIST):
+        con.execute(statement)
+    for resource in checked.loaded:
+        con.execute(create_table(resource.name, resource.schema, types, DIST))
+        con.execute(fill_table(resource.name, resource.schema, DIST))
+        for statement in comments(resource.name, resource.item.get("description", ""),
+                                  resource.schema, DIST):
+            con.execute(statement)
+        result.rows[resource.name] = con.execute(
+            f"SELECT count(*) FROM {DIST}.{ident(resource.name)}").fetchone()[0]
+    write_about(con, package)
+    con.execute(f"USE {DIST}")
+    try:
+        for script in scripts(package.root):
+            try:
+                con.execute(script.read_text(encoding="utf-8"))
+            except duckdb.Error as error:
+                raise BuildError(f"{script.relative_to(package.root)}: "
+                                 f"{str(error).strip().splitlines()[0]}") from error
+            name = output_name(script)
+            kind = con.execute("SELECT table_type FROM information_schema.tables "
+                               "WHERE table_catalog = $1 AND table_name = $2",
+                               [DIST, name]).fetchone()
+            if kind is None:
+                raise BuildError(f"{script.name} must create a table or view named {name}")
+            keyword = "VIEW" if kind[0] == "VIEW" else "TABLE"
+            con.execute(f"COMMENT ON {keyword} {ident(name)} IS "
+                        f"{literal(script_description(script))}")
+            if keyword == "TABLE":
+                result.summaries.append(name)
+    finally:
+        con.execute("USE memory")
+
+
+def write_about(con: duckdb.DuckDBPyConnection, package) -> None:
+    """A one-row table naming the dataset, its version and licence."""
+    descriptor = package.descriptor
+    licenses = ", ".join(str(item.get("name", "")) for item in descriptor.get("licenses", []))
+    con.execute(f"CREATE TABLE {DIST}.about AS SELECT $1 AS name, $2 AS title, $3 AS version, "
+                f"$4 AS license", [package.name, descriptor.get("title", ""), package.version,
+                                   licenses])
+    con.execute(f"COMMENT ON TABLE {DIST}.about IS 'The dataset this database was built from.'")
+
+
+def export(checked: Checked, staging: Path, result: BuildResult) -> None:
+    con = checked.con
+    (staging / "parquet").mkdir()
+    (staging / "summaries").mkdir()
+    for resource in checked.loaded:
+        key = ", ".join(ident(k) for k in as_list(resource.schema.get("primaryKey") or []))
+        order = f" ORDER BY {key}" if key else ""
+        target = staging / "parquet" / f"{resource.name}.parquet"
+        con.execute(f"COPY (SELECT * FROM {DIST}.{ident(resource.name)}{order}) "
+                    f"TO {literal(str(target))} (FORMAT parquet, COMPRESSION zstd)")
+    for name in result.summaries:
+        for suffix, options in (("csv", "HEADER"), ("json", "FORMAT json, ARRAY true")):
+            target = staging / "summaries" / f"{name}.{suffix}"
+            con.execute(f"COPY {DIST}.{ident(name)} TO {literal(str(target))} ({options})")
+
+
+FRICTIONLESS_TYPES = {"VARCHAR": "string", "BIGINT": "integer", "INTEGER": "integer",
+                      "DOUBLE": "number", "BOOLEAN": "boolean", "DATE": "date",
+                      "HUGEINT": "integer"}
+
+
+def write_descriptor(checked: Checked, staging: Path, result: BuildResult) -> None:
+    """`datapackage.json` for the Parquet files and the summary CSVs."""
+    source = checked.package.descriptor
+    resources = [{
+        "name": r.name, "type": "table", "path": f"parquet/{r.name}.parquet", "format": "parquet",
+        "mediatype": PARQUET_MEDIATYPE, "title": r.item.get("title", r.name),
+        "description": r.item.get("description", ""),
+        # readers that go through pandas (frictionless does) see nulls as NaN and NaT
+        "schema": {**r.schema, "missingValues": ["", "nan", "NaT"]},
+    } for r in checked.loaded]
+    with duckdb.connect(str(staging / DATABASE), read_only=True) as con:
+        for name in result.summaries:
+            columns = con.execute("SELECT column_name, data_type, comment FROM duckdb_columns() "
+                                  "WHERE table_name = $1 ORDER BY column_index", [name]).fetchall()
+            description = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = $1",
+                                      [name]).fetchone()[0]
+            resources.append({
+                "name": name, "type": "table", "path": f"summaries/{name}.csv", "format": "csv",
+                "mediatype": "text/csv", "encoding": "utf-8", "description": description,
+                "schema": {"fields": [{"name": column, "type": FRICTIONLESS_TYPES.get(kind, "string")}
+                                      for column, kind, _ in columns]},
+            })
+    descriptor = {key: source[key] for key in ("$schema", "name", "title", "description",
+                                               "version", "licenses", "contributors", "sources")
+                  if key in source}
+    descriptor["resources"] = resources
+    (staging / "datapackage.json").write_text(
+        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_checksums(directory: Path, result: BuildResult | None = None) -> None:
+    files = sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*")
+                   if p.is_file() and p.name != "SHA256SUMS")
+    lines = [f"{sha256(directory / name)}  {name}" for name in files]
+    (directory / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if result is not None:
+        result.files = [*files, "SHA256SUMS"]
+
+
+def replace(out: Path, staging: Path) -> None:
+    """Put the new build in place of the old one."""
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+        out.rename(old / out.name)
+        staging.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.rename(out)

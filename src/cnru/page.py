@@ -1,0 +1,101 @@
+"""The summary page: headline figures, the summary tables and two charts, as one static HTML
+file that reads offline (charts are inline SVG drawn with matplotlib, no scripts)."""
+
+from __future__ import annotations
+
+import io
+from importlib.resources import files
+
+import duckdb
+from jinja2 import Environment, select_autoescape
+
+TABLES = {
+    "claims_by_category": "Claims by item category",
+    "sanctions_timeline": "Sanctions and countermeasures",
+    "claims_by_supplier": "Who is said to supply whom",
+    "claims_by_asserting_party": "Who makes the claims",
+    "disagreements": "Where sources disagree",
+    "source_coverage": "What each source supports",
+}
+
+
+def collect(con: duckdb.DuckDBPyConnection, database: str) -> dict:
+    """The summary tables as {name: {"columns": [...], "rows": [...]}}."""
+    content = {}
+    for name in TABLES:
+        result = con.execute(f'SELECT * FROM {database}."{name}"')
+        content[name] = {"columns": [d[0] for d in result.description], "rows": result.fetchall()}
+    return content
+
+
+def svg(figure) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams.update({"svg.hashsalt": "cnru", "svg.fonttype": "none",
+                                "font.family": "sans-serif", "font.size": 9})
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def category_chart(table: dict) -> str:
+    plt = pyplot()
+    rows = list(reversed(table["rows"]))
+    figure, axes = plt.subplots(figsize=(7, 0.28 * len(rows) + 0.8))
+    axes.barh([r[0] for r in rows], [r[1] for r in rows], color="#4c72b0")
+    axes.set_xlabel("claims")
+    axes.spines[["top", "right"]].set_visible(False)
+    chart = svg(figure)
+    plt.close(figure)
+    return chart
+
+
+def timeline_chart(table: dict) -> str:
+    plt = pyplot()
+    columns = table["columns"]
+    rows = [dict(zip(columns, row, strict=True)) for row in table["rows"]]
+    dated = [r for r in rows if r["action_date"] is not None]
+    figure, axes = plt.subplots(figsize=(7, 1.2 + 0.3 * len({r["authority_name"] for r in dated})))
+    colours = {"imposed": "#c44e52", "authorised": "#dd8452", "threatened": "#8172b3"}
+    for status, colour in colours.items():
+        points = [r for r in dated if r["status"] == status]
+        axes.scatter([r["action_date"] for r in points], [r["authority_name"] for r in points],
+                     color=colour, label=status, s=60, zorder=3)
+    for r in dated:
+        axes.annotate(r["action_id"], (r["action_date"], r["authority_name"]),
+                      textcoords="offset points", xytext=(0, 8), ha="center", fontsize=8)
+    axes.legend(loc="upper left", frameon=False, fontsize=8)
+    axes.grid(axis="x", color="#dddddd")
+    axes.spines[["top", "right"]].set_visible(False)
+    figure.autofmt_xdate()
+    chart = svg(figure)
+    plt.close(figure)
+    return chart
+
+
+def cell(value) -> str:
+    return "" if value is None else str(value)
+
+
+def render(package, content: dict, result) -> str:
+    environment = Environment(autoescape=select_autoescape(default=True))
+    environment.filters["cell"] = cell
+    template = environment.from_string(
+        (files("cnru") / "templates" / "index.html").read_text(encoding="utf-8"))
+    timeline = content["sanctions_timeline"]
+    undated = sum(1 for row in timeline["rows"] if row[0] is None)
+    return template.render(
+        package=package.descriptor, rows=result.rows, tables=content, titles=TABLES,
+        charts=[("chart-sanctions-timeline", "Sanctions timeline (dated actions)",
+                 timeline_chart(timeline),
+                 f"{undated} action(s) without a known date are listed in the table below."),
+                ("chart-claims-by-category", "Claims by item category",
+                 category_chart(content["claims_by_category"]), "")])

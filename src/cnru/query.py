@@ -1,0 +1,28 @@
+"""`run_query(database, sql)`: a user's SQL against the built database, read-only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from .errors import QueryError
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple]
+
+
+def run_query(database: Path, sql: str) -> QueryResult:
+    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    with duckdb.connect(str(database), read_only=True, config=config) as con:
+        try:
+            result = con.execute(sql)
+            columns = [d[0] for d in result.description] if result.description else []
+            rows = result.fetchall() if result.description else []
+        except duckdb.Error as error:
+            raise QueryError(str(error).strip().splitlines()[0]) from None
+    return QueryResult(columns, rows)

@@ -1,0 +1,239 @@
+"""`cnru build` on the real package: every export read back, determinism, atomicity."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import json
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import pytest
+from frictionless import Package
+
+from cnru.build import build, output_name, scripts
+from cnru.errors import BuildError, InvalidPackage
+
+from conftest import ROOT, SOURCES
+
+RESOURCES = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]
+SCHEMAS = {name: json.loads((ROOT / "schemas" / f"{name}.json").read_text()) for name in RESOURCES}
+SUMMARIES = [output_name(s) for s in scripts(ROOT) if "CREATE OR REPLACE TABLE" in s.read_text()]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "build"
+    build(ROOT, out, SOURCES)
+    return out
+
+
+def csv_rows(name: str) -> list[dict]:
+    with open(ROOT / "data" / f"{name}.csv", encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def read_as_typed(field: dict, text: str):
+    """The value frictionless would read from a CSV cell (independent of cnru)."""
+    if text == "":
+        return None
+    kind = field.get("type", "string")
+    return {"integer": int, "number": float, "date": datetime.date.fromisoformat,
+            "boolean": lambda t: t == "true"}.get(kind, str)(text)
+
+
+def test_build_writes_every_output(built):
+    assert sorted(p.name for p in (built / "parquet").iterdir()) == sorted(
+        f"{name}.parquet" for name in RESOURCES)
+    assert sorted(p.name for p in (built / "summaries").iterdir()) == sorted(
+        f"{name}.{suffix}" for name in SUMMARIES for suffix in ("csv", "json"))
+    for name in ("cnru.duckdb", "index.html", "datapackage.json", "SHA256SUMS"):
+        assert (built / name).is_file()
+    assert not list(built.parent.glob(".build-*")), "a temporary directory was left behind"
+
+
+@pytest.mark.parametrize("name", RESOURCES)
+def test_parquet_round_trips_the_csv(built, name):
+    fields = SCHEMAS[name]["fields"]
+    expected = [tuple(read_as_typed(f, row[f["name"]]) for f in fields) for row in csv_rows(name)]
+    key = SCHEMAS[name]["primaryKey"]
+    columns = ", ".join(f'"{f["name"]}"' for f in fields)
+    parquet = str(built / "parquet" / f"{name}.parquet")
+    actual = duckdb.execute(f"SELECT {columns} FROM read_parquet('{parquet}')").fetchall()
+    assert len(actual) == len(expected)
+    positions = [[f["name"] for f in fields].index(k) for k in key]
+    order = lambda row: tuple(str(row[i]) for i in positions)  # noqa: E731
+    assert sorted(actual, key=order) == sorted(expected, key=order)
+
+
+def test_database_tables_match_the_csvs_and_carry_comments(built):
+    with duckdb.connect(str(built / "cnru.duckdb"), read_only=True) as con:
+        for name in RESOURCES:
+            assert con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == len(csv_rows(name))
+            table_comment = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = ?",
+                                        [name]).fetchone()[0]
+            assert table_comment
+            columns = dict(con.execute("SELECT column_name, comment FROM duckdb_columns() "
+                                       "WHERE table_name = ?", [name]).fetchall())
+            assert columns == {f["name"]: f["description"] for f in SCHEMAS[name]["fields"]}
+        for view in ("claims_detailed", "evidence_detailed", "actions_detailed"):
+            assert con.execute(f"SELECT count(*) FROM {view}").fetchone()[0] > 0
+            assert con.execute("SELECT comment FROM duckdb_views() WHERE view_name = ?",
+                               [view]).fetchone()[0]
+
+
+def test_vocabularies_are_enum_types(built):
+    with duckdb.connect(str(built / "cnru.duckdb"), read_only=True) as con:
+        kinds = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() "
+                                 "WHERE table_name = 'claims'").fetchall())
+        assert kinds["predicate"].startswith("ENUM(")
+        assert kinds["period_start"] == "DATE"
+        assert kinds["quantity_value"] == "DOUBLE"
+        with pytest.raises(duckdb.ConversionException):
+            con.execute("SELECT 'sells'::predicate").fetchall()
+
+
+def test_summaries_are_the_same_in_csv_json_and_database(built):
+    with duckdb.connect(str(built / "cnru.duckdb"), read_only=True) as con:
+        for name in SUMMARIES:
+            count = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            with open(built / "summaries" / f"{name}.csv", encoding="utf-8") as file:
+                assert len(list(csv.DictReader(file))) == count
+            records = json.loads((built / "summaries" / f"{name}.json").read_text())
+            assert len(records) == count
+
+
+def test_disagreements_keep_each_source_figure(built):
+    with open(built / "summaries" / "disagreements.csv", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    machine_tools = {r["source_id"]: r["figure_as_stated"] for r in rows
+                     if r["item_category"] == "machine-tools" and r["figure_value"] == "70.0"}
+    assert machine_tools == {"ap-foxnews": "nearly 70%", "afp-bgnes": "more than 70%"}
+
+
+def test_checksums_list_every_file(built):
+    lines = (built / "SHA256SUMS").read_text().splitlines()
+    listed = {}
+    for line in lines:
+        digest, name = line.split("  ", 1)
+        listed[name] = digest
+    files = {p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file()}
+    assert set(listed) == files - {"SHA256SUMS"}
+    for name, digest in listed.items():
+        assert hashlib.sha256((built / name).read_bytes()).hexdigest() == digest
+
+
+def test_parquet_descriptor_is_valid_for_frictionless(built):
+    report = Package(str(built / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+class Figures(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.figures, self.captions, self.external, self.current = {}, [], [], None
+        self.in_caption = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "figure":
+            self.current = attrs.get("id")
+            self.figures[self.current] = False
+        if tag == "svg" and self.current:
+            self.figures[self.current] = True
+        if tag == "figcaption":
+            self.in_caption = True
+        if tag in ("script", "link", "img", "iframe") or attrs.get("src"):
+            self.external.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag == "figure":
+            self.current = None
+        if tag == "figcaption":
+            self.in_caption = False
+
+    def handle_data(self, data):
+        if self.in_caption:
+            self.captions.append(data.strip())
+
+
+def test_page_names_each_chart_and_reads_offline(built):
+    parser = Figures()
+    parser.feed((built / "index.html").read_text(encoding="utf-8"))
+    assert parser.figures == {"chart-sanctions-timeline": True, "chart-claims-by-category": True}
+    assert parser.captions == ["Sanctions timeline (dated actions)", "Claims by item category"]
+    assert parser.external == []
+
+
+def test_a_second_build_is_byte_identical(built, tmp_path):
+    again = tmp_path / "again"
+    build(ROOT, again, SOURCES)
+    first = {p.relative_to(built): p.read_bytes() for p in built.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+@pytest.fixture
+def package_copy(tmp_path) -> Path:
+    copy = tmp_path / "package"
+    for name in ("datapackage.json", "cnru.toml"):
+        shutil.copy(ROOT / name, copy / name if copy.exists() else _mkdir(copy) / name)
+    for folder in ("data", "schemas", "scripts"):
+        shutil.copytree(ROOT / folder, copy / folder)
+    return copy
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True)
+    return path
+
+
+def snapshot(directory: Path) -> dict:
+    return {p.relative_to(directory): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
+
+
+def assert_untouched(out: Path, before: dict) -> None:
+    assert snapshot(out) == before
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_an_invalid_package_builds_nothing_and_keeps_the_last_build(package_copy, tmp_path):
+    out = tmp_path / "out" / "build"
+    build(package_copy, out, SOURCES)
+    before = snapshot(out)
+    claims = package_copy / "data" / "claims.csv"
+    claims.write_text(claims.read_text().replace("2023-10-01", "2023-10-41", 1))
+    with pytest.raises(InvalidPackage) as raised:
+        build(package_copy, out, SOURCES)
+    assert [p.code for p in raised.value.report.problems] == ["type-error"]
+    assert_untouched(out, before)
+
+
+def test_a_failing_script_keeps_the_last_build(package_copy, tmp_path):
+    out = tmp_path / "out" / "build"
+    build(package_copy, out, SOURCES)
+    before = snapshot(out)
+    (package_copy / "scripts" / "30_broken.sql").write_text(
+        "-- broken: a script with an error\nCREATE TABLE broken AS SELECT * FROM no_such_table;\n")
+    with pytest.raises(BuildError, match="scripts/30_broken.sql: Catalog Error"):
+        build(package_copy, out, SOURCES)
+    assert_untouched(out, before)
+
+
+def test_dataset_assertions_catch_lost_rows(package_copy, tmp_path):
+    config = package_copy / "cnru.toml"
+    config.write_text(config.read_text().replace("claims = 140", "claims = 100000"))
+    with pytest.raises(BuildError, match="claims has 140 rows, fewer than 100000"):
+        build(package_copy, tmp_path / "build", SOURCES)
+    assert not (tmp_path / "build").exists()
+
+
+def test_every_script_creates_the_object_it_is_named_after():
+    for script in scripts(ROOT):
+        first_line = script.read_text().splitlines()[0]
+        assert first_line.startswith(f"-- {output_name(script)}: "), script.name
+        assert f"{output_name(script)} AS" in script.read_text(), script.name
