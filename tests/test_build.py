@@ -12,12 +12,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import ROOT, SOURCES
 from frictionless import Package
 
 from cnru.build import build, output_name, scripts
 from cnru.errors import BuildError, InvalidPackage
-
-from conftest import ROOT, SOURCES
 
 RESOURCES = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]
 SCHEMAS = {name: json.loads((ROOT / "schemas" / f"{name}.json").read_text()) for name in RESOURCES}

@@ -66,7 +66,7 @@ def unsupported_type(p):
     p.path("schemas/claims.json").write_text(json.dumps(schema), encoding="utf-8")
 
 
-HEADER = "claim_id,subject_entity_id,predicate,object_entity_id,item_category,item_as_stated,"
+HEADER_ACTION_EVIDENCE = "evidence_id,action_id,source_id,quote,notes\n"
 CASES = {
     # the descriptor
     "descriptor-error": (write("datapackage.json", "{not json"),
@@ -86,11 +86,11 @@ CASES = {
     "file-empty": (write(ACTION_EVIDENCE, ""), [("file-empty", ACTION_EVIDENCE, None, None)]),
     "file-binary": (write(ACTION_EVIDENCE, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
                     [("file-binary", ACTION_EVIDENCE, None, None)]),
-    "encoding-error": (write(ACTION_EVIDENCE, "evidence_id,action_id,source_id,quote,notes\n"
-                             "ae-0001,a-001,example-news,quote,caf\xe9\n".encode("latin-1")),
+    "encoding-error": (write(ACTION_EVIDENCE, (HEADER_ACTION_EVIDENCE + "ae-0001,a-001,"
+                             "example-news,quote,caf\xe9\n").encode("latin-1")),
                        [("encoding-error", ACTION_EVIDENCE, None, None)]),
-    "csv-error": (write(ACTION_EVIDENCE, "evidence_id,action_id,source_id,quote,notes\n"
-                        "ae-0001,a-001,example-news,\"" + "x" * 3_000_000 + "\",\n"),
+    "csv-error": (write(ACTION_EVIDENCE, HEADER_ACTION_EVIDENCE
+                        + "ae-0001,a-001,example-news,\"" + "x" * 3_000_000 + "\",\n"),
                   [("csv-error", ACTION_EVIDENCE, None, None)]),
     "header-mismatch": (text(ACTION_EVIDENCE, "evidence_id,action_id", "evidence,action_id"),
                         [("header-mismatch", ACTION_EVIDENCE, None, None)]),
@@ -145,17 +145,19 @@ CASES = {
                                 [("claim-quantity-mismatch", CLAIMS, 1, "quantity_value")]),
     "claim-without-evidence": (lambda p: p.drop_rows(EVIDENCE, lambda r: r["claim_id"] != "c-0002"),
                                [("claim-without-evidence", CLAIMS, 2, "claim_id")]),
-    "action-without-evidence": (write(ACTION_EVIDENCE, "evidence_id,action_id,source_id,quote,notes\n"),
+    "action-without-evidence": (write(ACTION_EVIDENCE, HEADER_ACTION_EVIDENCE),
                                 [("action-without-evidence", ACTIONS, 1, "action_id")]),
     "entity-without-alias": (lambda p: p.drop_rows(ALIASES, lambda r: r["entity_id"] != "ru"),
                              [("entity-without-alias", ENTITIES, 2, "entity_id")]),
     "country-quote-missing": (cell(ENTITIES, 2, "country_quote", ""),
                               [("country-quote-missing", ENTITIES, 2, "country")]),
-    "target-empty": (both(cell(TARGETS, 2, "target_count", ""), cell(TARGETS, 2, "target_count_basis", ""),
+    "target-empty": (both(cell(TARGETS, 2, "target_count", ""),
+                          cell(TARGETS, 2, "target_count_basis", ""),
                           cell(TARGETS, 2, "notes", "")),
                      [("target-empty", TARGETS, 2, "target_entity_id")]),
-    "target-count-exceeds-total": (cell(ACTIONS, 1, "target_count_total", "11"),
-                                   [("target-count-exceeds-total", ACTIONS, 1, "target_count_total")]),
+    "target-count-exceeds-total": (
+        cell(ACTIONS, 1, "target_count_total", "11"),
+        [("target-count-exceeds-total", ACTIONS, 1, "target_count_total")]),
     "unknown-reference": (cell(CLAIMS, 2, "notes", "Compare c-0003."),
                           [("unknown-reference", CLAIMS, 2, "notes")]),
     # sources

@@ -21,8 +21,16 @@ import duckdb
 
 from . import page
 from .errors import BuildError, InvalidPackage
-from .schema_sql import (as_list, comments, create_table, create_types, enum_types, fill_table,
-                         ident, literal)
+from .schema_sql import (
+    as_list,
+    comments,
+    create_table,
+    create_types,
+    enum_types,
+    fill_table,
+    ident,
+    literal,
+)
 from .validate import Checked, Progress, check_package
 
 DATABASE = "cnru.duckdb"
@@ -197,8 +205,9 @@ def write_descriptor(checked: Checked, staging: Path, result: BuildResult) -> No
             resources.append({
                 "name": name, "type": "table", "path": f"summaries/{name}.csv", "format": "csv",
                 "mediatype": "text/csv", "encoding": "utf-8", "description": description,
-                "schema": {"fields": [{"name": column, "type": FRICTIONLESS_TYPES.get(kind, "string")}
-                                      for column, kind, _ in columns]},
+                "schema": {"fields": [
+                    {"name": column, "type": FRICTIONLESS_TYPES.get(kind, "string")}
+                    for column, kind, _ in columns]},
             })
     descriptor = {key: source[key] for key in ("$schema", "name", "title", "description",
                                                "version", "licenses", "contributors", "sources")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -25,12 +25,14 @@ state = {"debug": False}
 stdout = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
-PackageArg = Annotated[Path, typer.Argument(help="The package directory (or its datapackage.json).")]
+PackageArg = Annotated[Path, typer.Argument(
+    help="The package directory (or its datapackage.json).")]
 SourcesOption = Annotated[Path | None, typer.Option(
-    "--sources-dir", help="The archived source texts. Default: ../shared/sources beside the package.")]
+    "--sources-dir",
+    help="The archived source texts. Default: ../shared/sources beside the package.")]
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     text = "text"
     json = "json"
     github = "github"
@@ -138,10 +140,11 @@ def build_command(package: PackageArg = Path("."), out: OutOption = Path("build"
         stdout.print(f"built {result.out}: {len(result.files)} files; rows: {rows}", markup=False)
 
 
-class QueryFormat(str, Enum):
+class QueryFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    markdown = "markdown"
 
 
 @app.command()
@@ -154,7 +157,8 @@ def query(
     package: Annotated[Path, typer.Option(
         "--package", help="The package to build from if the database is missing.")] = Path("."),
 ) -> None:
-    """Run SQL against the built database (building it first if it is missing).
+    """Run SQL against the built database (building it first if it is missing). The SQL may
+    also read the CSVs directly, e.g. FROM 'data/claims.csv'.
 
     Example: cnru query "SELECT item_category, claims FROM claims_by_category"
     """
@@ -163,7 +167,7 @@ def query(
 
     from rich.table import Table
 
-    from .query import run_query
+    from .query import markdown, run_query
 
     with failures():
         if not database.is_file():
@@ -173,6 +177,8 @@ def query(
             writer = csv.writer(sys.stdout, lineterminator="\n")
             writer.writerow(result.columns)
             writer.writerows(result.rows)
+        elif output is QueryFormat.markdown:
+            stdout.print(markdown(result), markup=False)
         elif output is QueryFormat.json:
             records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
             stdout.print(json.dumps(records, ensure_ascii=False, indent=2, default=str),
@@ -186,7 +192,8 @@ def query(
 
 @app.command()
 def release(package: PackageArg = Path("."), out: OutOption = Path("build"),
-            dist: Annotated[Path, typer.Option("--dist", help="Where the zip goes.")] = Path("dist"),
+            dist: Annotated[Path, typer.Option(
+                "--dist", help="Where the zip goes.")] = Path("dist"),
             sources_dir: SourcesOption = None) -> None:
     """Build, then zip the CSVs, Parquet, database, descriptors, summaries, README and checksums
     into dist/cn-ru-military-support-<version>.zip.
@@ -199,6 +206,31 @@ def release(package: PackageArg = Path("."), out: OutOption = Path("build"),
         built = run_build(package, out, sources_dir)
         target = make_release(package, built, dist)
         stdout.print(f"released {target}", markup=False)
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Argument(help="Directory to write the package to.")],
+    claims: Annotated[int, typer.Option("--claims", min=1, help="Number of claims.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same files.")] = 0,
+    corrupt: Annotated[int, typer.Option(
+        "--corrupt", min=0, help="Plant this many known errors; their list goes to "
+        "OUT/planted.json.")] = 0,
+    template: Annotated[Path, typer.Option(
+        "--template", help="The package whose descriptor and schemas to copy.")] = Path("."),
+) -> None:
+    """Write a synthetic package of the same model at any size, for tests and benchmarks.
+
+    Its archived texts go to OUT/sources: validate it with --sources-dir OUT/sources.
+
+    Example: cnru synth /tmp/big --claims 1000000 --seed 1
+    """
+    from .synth import synthesize
+
+    with failures():
+        planted = synthesize(template, out, claims, seed, corrupt)
+        stdout.print(f"wrote {out} ({claims} claims, {len(planted)} planted errors)",
+                     markup=False)
 
 
 def main() -> None:

@@ -21,7 +21,8 @@ MAX_JSON_BYTES = 5_000_000
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # Profiles frictionless knows without fetching; any other `$schema`/`profile` would be fetched.
 KNOWN_PROFILES = {
-    "data-package", "tabular-data-package", "data-resource", "tabular-data-resource", "table-schema",
+    "data-package", "tabular-data-package", "data-resource", "tabular-data-resource",
+    "table-schema",
     "https://datapackage.org/profiles/2.0/datapackage.json",
     "https://datapackage.org/profiles/2.0/dataresource.json",
     "https://datapackage.org/profiles/2.0/tableschema.json",
@@ -59,7 +60,7 @@ class Package:
     descriptor: dict
     resources: list[Resource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    declared: dict[str, dict] = field(default_factory=dict)  # every named resource's schema, if readable
+    declared: dict[str, dict] = field(default_factory=dict)  # every named resource's schema
 
     @property
     def name(self) -> str:
@@ -216,7 +217,8 @@ def check_schema_support(schema: dict, label: str, problems: list[Problem]) -> N
     """What cnru can check column-wise: the common field types and constraints."""
     fields = schema.get("fields")
     if not isinstance(fields, list) or not all(isinstance(f, dict) and "name" in f for f in fields):
-        problems.append(Problem.of("schema-error", label, "`fields` must be a list of named fields"))
+        problems.append(Problem.of("schema-error", label,
+                                   "`fields` must be a list of named fields"))
         return
     for spec in fields:
         name = spec["name"]
@@ -230,7 +232,9 @@ def check_schema_support(schema: dict, label: str, problems: list[Problem]) -> N
                                        f"field {name!r}: only the default format is supported",
                                        field=name, value=spec.get("format")))
         constraints = spec.get("constraints", {})
-        unknown = set(constraints) - SUPPORTED_CONSTRAINTS if isinstance(constraints, dict) else {"?"}
+        if not isinstance(constraints, dict):
+            constraints = {"(not an object)": None}
+        unknown = set(constraints) - SUPPORTED_CONSTRAINTS
         if unknown:
             problems.append(Problem.of("schema-error", label,
                                        f"field {name!r}: unsupported constraints {sorted(unknown)}",
@@ -260,7 +264,9 @@ def check_with_frictionless(package: Package, problems: list[Problem]) -> None:
     basepath = str(package.root)
     inlined = [standard({**r.item, "schema": standard(r.schema)}) for r in package.resources]
     descriptor = standard({**package.descriptor, "resources": inlined})
-    if not inlined or record(FrictionlessPackage.validate_descriptor(descriptor, basepath=basepath)):
+    if not inlined:
+        return
+    if record(FrictionlessPackage.validate_descriptor(descriptor, basepath=basepath)):
         return
     # something is wrong: find which resources frictionless rejects, and stop using them
     package.resources = [
@@ -303,7 +309,8 @@ def check_file_names(package: Package) -> None:
         listed.add(PurePosixPath(resource.relpath).as_posix())
         if resource.relpath != f"data/{name}.csv":
             package.problems.append(Problem.of(
-                "name-mismatch", DESCRIPTOR, f"resource {name!r} should have path 'data/{name}.csv'",
+                "name-mismatch", DESCRIPTOR,
+                f"resource {name!r} should have path 'data/{name}.csv'",
                 value=resource.relpath))
         if isinstance(schema, str) and schema != f"schemas/{name}.json":
             package.problems.append(Problem.of(

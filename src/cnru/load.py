@@ -32,7 +32,8 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource) -> list[Pr
         return problems
     blanks = blank_rows(resource.path)
     number_rows(con, resource, blanks)
-    return [Problem.of("blank-row", resource.relpath, "the row is blank", row=row) for row in blanks]
+    return [Problem.of("blank-row", resource.relpath, "the row is blank", row=row)
+            for row in blanks]
 
 
 def check_file(resource: Resource) -> list[Problem]:

@@ -1,5 +1,5 @@
-"""Entity names that look the same: equal after NFKC, case folding, spacing and folding of look-alike
-characters (Unicode's confusables, via confusable-homoglyphs), such as a Cyrillic "а" in
+"""Entity names that look the same: equal after NFKC, case folding, spacing and folding of
+look-alike characters (Unicode's confusables, via confusable-homoglyphs), such as a Cyrillic "а" in
 "Rаytheon". Python, because neither SQL nor pandera knows Unicode's confusables."""
 
 from __future__ import annotations

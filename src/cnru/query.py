@@ -26,3 +26,14 @@ def run_query(database: Path, sql: str) -> QueryResult:
         except duckdb.Error as error:
             raise QueryError(str(error).strip().splitlines()[0]) from None
     return QueryResult(columns, rows)
+
+
+def markdown(result: QueryResult) -> str:
+    """The result as a Markdown table (as the README shows results)."""
+    def cell(value) -> str:
+        return "" if value is None else str(value).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(result.columns) + " |",
+             "|" + "|".join("---" for _ in result.columns) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in result.rows]
+    return "\n".join(lines)

@@ -158,7 +158,8 @@ def constraint_text(field: dict, name: str) -> str:
             "required": "a value is required",
             "pattern": f"does not match the pattern {value}",
             "minimum": f"less than {value}", "maximum": f"more than {value}",
-            "exclusiveMinimum": f"not more than {value}", "exclusiveMaximum": f"not less than {value}",
+            "exclusiveMinimum": f"not more than {value}",
+            "exclusiveMaximum": f"not less than {value}",
             "minLength": f"shorter than {value} characters",
             "maxLength": f"longer than {value} characters",
         }[name]

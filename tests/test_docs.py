@@ -1,0 +1,53 @@
+"""The docs are tested: the README's queries give the outputs it shows, generated docs are
+current, and the set-up the README promises is what CI runs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import ROOT, SOURCES
+
+from cnru.build import build
+from cnru.docs import generated
+from cnru.query import markdown, run_query
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+EXAMPLES = re.findall(r"```sql\n(.*?)```\n\n((?:\|[^\n]*\|\n)+)", README, flags=re.S)
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    out = tmp_path_factory.mktemp("docs") / "build"
+    build(ROOT, out, SOURCES)
+    return out / "cnru.duckdb"
+
+
+def test_the_readme_has_its_example_queries():
+    assert len(EXAMPLES) == 4
+
+
+@pytest.mark.parametrize("sql, shown", EXAMPLES, ids=[f"query-{i}" for i in range(len(EXAMPLES))])
+def test_every_readme_query_gives_the_output_shown(database, monkeypatch, sql, shown):
+    monkeypatch.chdir(ROOT)  # the first query reads data/claims.csv
+    assert markdown(run_query(database, sql)) + "\n" == shown
+
+
+def test_a_newcomer_finds_set_up_and_a_query_in_the_first_30_lines():
+    head = "\n".join(README.splitlines()[:30])
+    assert 'python3 -m venv .venv && .venv/bin/pip install -q -e ".[test]" && .venv/bin/cnru build' \
+        in head
+    assert ".venv/bin/pytest" in head
+    assert "```sql" in head
+
+
+def test_ci_runs_the_readme_commands():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert '.venv/bin/pip install -q -e ".[test]"' in ci
+    assert ".venv/bin/pytest" in ci
+
+
+@pytest.mark.parametrize("name", sorted(generated(ROOT)))
+def test_generated_docs_are_current(name):
+    assert (ROOT / name).read_text(encoding="utf-8") == generated(ROOT)[name], (
+        f"{name} is out of date: run `python -m cnru.docs`")
