@@ -33,6 +33,7 @@ def sandbox(*allowed: Path, database: str = ":memory:", memory_limit: str | None
     con = duckdb.connect(database, config=config)
     try:
         directories = [str(p.resolve()) + os.sep for p in (*allowed, spill)]
+        con.execute("SET enable_progress_bar = false")
         con.execute("SET allowed_directories = $1", [directories])
         con.execute("SET enable_external_access = false")
         yield con

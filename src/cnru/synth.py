@@ -19,11 +19,17 @@ import hashlib
 import io
 import json
 import math
+import os
+import queue
 import random
+import re
 import shutil
+import threading
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .errors import UsageError
@@ -71,6 +77,12 @@ def quote(cell: str) -> str:
     if "," in cell or "\n" in cell or "\r" in cell:
         return '"' + cell + '"'
     return cell
+
+
+@lru_cache(maxsize=1 << 14)
+def quote_term(cell: str) -> str:
+    """`quote` for the few short values that recur: attributions, figures, hedges, notes."""
+    return quote(cell)
 
 
 def line(cells: Iterable[str]) -> str:
@@ -238,6 +250,7 @@ ITEMS = {
     "semiconductors": ("semiconductors", "chips"),
     "integrated-circuits": ("integrated circuits", "microcontrollers"),
     "technology": ("technology", "sensitive technology"),
+    "military-technology": ("military technology",),
     "dual-use-technology": ("dual-use technology",),
     "dual-use-goods": ("dual-use goods", "goods with civilian and military uses"),
     "nitrocellulose": ("nitrocellulose",),
@@ -293,6 +306,8 @@ FIGURE_WORDS = {
     "less-than": ("less than {}", "under {}"),
 }
 QUALIFIERS = tuple(FIGURE_WORDS)
+WAR_START = date(2022, 2, 24)
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 # predicate, subject slot, object slot, sentence ({S}, {O}), item as stated, item category
 GENERIC = (
@@ -330,6 +345,9 @@ GENERIC = (
      "electronics", "microelectronics"),
     ("helps", "cn", "ru", "{S} is helping {O} rebuild its defense industrial base",
      "rebuild its defense industrial base", ""),
+    ("helps", "cn", "ru", "{S} has been working with {O} to improve its space capabilities for "
+     "use in Ukraine", "space capabilities", "space-capabilities"),
+    ("supports", "us", "ua", "{S} has sent military aid to {O}", "military aid", "military-aid"),
     ("supports", "cn", "ru", "{S} has provided growing indirect support to {O}",
      "growing indirect support", ""),
     ("jointly-produces", "co", "ru", "{S} has been working with partners in {O} to jointly "
@@ -344,6 +362,8 @@ GENERIC = (
      "turbojet engines", "turbojet-engines"),
     ("operates-in", "co", "ru", "{S} operates a trading subsidiary in {O}",
      "a trading subsidiary", ""),
+    ("stops-supplying", "co", "ru", "{S} has stopped shipments of drone parts to {O}",
+     "drone parts", "drone-components"),
     ("considers-supplying", "cn", "ru", "{S} has considered supplying arms and ammunition to {O}",
      "arms and ammunition", "weapons"),
     ("refrains-from-supplying", "cn", "ru", "{S} has so far refrained from directly arming {O}",
@@ -429,6 +449,7 @@ FIELDS = ("Optics", "Electronics", "Radio Engineering", "Materials Science", "Ap
           "Marine Engineering", "Nuclear Physics", "Energy Systems", "Mechanical Engineering",
           "Thermal Imaging", "Data Links", "Guidance Systems")
 INSTITUTE_KINDS = ("Research Institute of", "Academy of", "Research Center for")
+NGO_KINDS = ("Center for", "Institute for", "Foundation for")
 TOPICS = ("Strategic Studies", "Security Studies", "Trade Policy", "Sanctions Research",
           "Eurasian Affairs", "Export Control Research", "Defense Analysis", "Open Source Research",
           "Economic Security", "Supply Chain Research", "Arms Control", "Technology Policy",
@@ -438,16 +459,24 @@ US_FIRST = ("Emily", "John", "Sarah", "Michael", "Rebecca", "David", "Laura", "K
             "Brian", "Rachel", "Thomas", "Hannah", "Jason", "Karen", "Eric", "Nicole", "Steven",
             "Amanda", "Paul", "Julia", "Mark", "Alison", "Peter", "Diane", "Scott", "Heather",
             "Gregory", "Natalie", "Adam", "Victoria", "Ryan", "Claire", "Jeffrey", "Lisa",
-            "Andrew", "Monica", "Keith", "Teresa", "Douglas")
+            "Andrew", "Monica", "Keith", "Teresa", "Douglas", "Caroline", "Nathan", "Grace",
+            "Philip", "Irene", "Victor", "Joanna", "Samuel", "Margaret", "Howard", "Elaine",
+            "Russell", "Lillian", "Dennis", "Sharon", "Walter", "Beverly", "Harold", "Judith",
+            "Frederick")
 US_LAST = ("Carter", "Bennett", "Hayes", "Sullivan", "Morgan", "Foster", "Reed", "Brooks",
            "Coleman", "Powell", "Jenkins", "Perry", "Russell", "Griffin", "Hughes", "Myers",
            "Ford", "Hamilton", "Graham", "Wallace", "Warren", "Cole", "West", "Jordan", "Owens",
            "Reynolds", "Fisher", "Ellis", "Harrison", "Gibson", "Marshall", "Murray", "Freeman",
-           "Wells", "Webb", "Simpson", "Stevens", "Tucker", "Porter", "Hunter")
+           "Wells", "Webb", "Simpson", "Stevens", "Tucker", "Porter", "Hunter", "Hicks",
+           "Crawford", "Boyd", "Mason", "Kennedy", "Warner", "Holland", "Pierce", "Lawson",
+           "Burke", "Chandler", "Norris", "Fleming", "Lambert", "Barton", "Caldwell", "Harper",
+           "Maxwell", "Whitaker", "Sutton")
 CN_SURNAMES = ("Wang", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Zhou", "Wu", "Xu",
                "Sun", "Ma", "Zhu", "Hu", "Guo", "He", "Gao", "Lin", "Luo", "Zheng", "Liang",
                "Xie", "Song", "Tang", "Han", "Feng", "Deng", "Cao", "Peng", "Zeng", "Xiao",
-               "Tian", "Dong", "Pan", "Yuan", "Cai", "Jiang", "Yu", "Du", "Ye")
+               "Tian", "Dong", "Pan", "Yuan", "Cai", "Jiang", "Yu", "Du", "Ye", "Cheng", "Wei",
+               "Shen", "Lu", "Fan", "Fu", "Zhong", "Shi", "Qian", "Kong", "Bai", "Cui", "Kang",
+               "Mao", "Qiu", "Qin", "Jin", "Tan", "Lai", "Gu")
 CN_SYLLABLES = ("Wei", "Ming", "Hua", "Jun", "Xin", "Yan", "Hong", "Jian", "Ping", "Lei",
                 "Fang", "Tao", "Qiang", "Yun", "Bo", "Hui", "Kai", "Lan", "Ning", "Rui", "Song",
                 "Ting", "Wen", "Yong", "Zhen", "Bin", "Chao", "Dan", "Feng", "Gang", "Hao",
@@ -460,8 +489,8 @@ RU_LAST = ("Petrov", "Sokolov", "Volkov", "Morozov", "Lebedev", "Kozlov", "Novik
            "Fedorov", "Orlov", "Pavlov", "Semenov", "Egorov", "Vinogradov", "Bogdanov",
            "Vorobyov", "Frolov", "Zaitsev", "Belov", "Medvedev", "Ershov", "Nikitin", "Sorokin",
            "Zakharov", "Komarov", "Kiselev", "Makarov", "Andreev", "Gusev", "Titov")
-INITIALS = tuple("ABCDEFGHJKLMNPRSTVW")
-# title, parent entity, nationality ("" for a company's executive)
+INITIALS = tuple("ABCDEFGHJKLMNPRSTVWY")
+# title, parent entity
 US_TITLES = (("Commerce Department spokesperson", "us-doc"),
              ("Assistant Secretary of Commerce", "us-doc"), ("Treasury official", "us-treasury"),
              ("Deputy Treasury Secretary", "us-treasury"),
@@ -477,15 +506,14 @@ EXEC_TITLES = ("chief executive", "sales director", "founder", "chairman")
 
 
 def slug(text: str) -> str:
-    out, dash = [], False
-    for char in text.lower():
-        if char.isascii() and char.isalnum():
-            out.append(char)
-            dash = False
-        elif not dash and out:
-            out.append("-")
-            dash = True
-    return "".join(out).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+word_slug = cache(slug)  # for the words names are made of
+
+
+def slug_of(*words: str) -> str:
+    return "-".join(map(word_slug, words))
 
 
 class Names:
@@ -513,6 +541,10 @@ class Names:
 
 def numbered(name: str, round_: int) -> str:
     return f"{name} {round_ + 1}" if round_ else name
+
+
+def numbering(round_: int) -> tuple[str, ...]:
+    return (str(round_ + 1),) if round_ else ()
 
 
 # ------------------------------------------------------------------ sources and entities
@@ -550,7 +582,7 @@ def plan_sources(count: int, rng: random.Random) -> list[Source]:
     return sources
 
 
-@dataclass
+@dataclass(slots=True)
 class Entity:
     entity_id: str
     full: str  # as the text prints it
@@ -572,7 +604,7 @@ class EntityFactory:
         self.count = 0
         self.companies = Names((CITIES, WORDS, TRADES, COMPANY_SUFFIXES), rng)
         self.institutes = Names((INSTITUTE_CITIES, WORDS, INSTITUTE_KINDS, FIELDS), rng)
-        self.ngos = Names((WORDS, TOPICS, ("Center for", "Institute for", "Foundation for")), rng)
+        self.ngos = Names((US_FIRST, US_LAST, NGO_KINDS, TOPICS), rng)
         self.us_people = Names((US_FIRST, INITIALS, US_LAST), rng)
         self.cn_people = Names((CN_SURNAMES, CN_SYLLABLES, CN_SYLLABLES), rng)
         self.ru_people = Names((RU_FIRST, INITIALS, RU_LAST), rng)
@@ -582,66 +614,74 @@ class EntityFactory:
         kind = self.PATTERN[self.count % len(self.PATTERN)]
         self.count += 1
         entity, country, parent = getattr(self, kind)(companies)
-        case, src = source.case, source.source_id
-        quoted = "" if not country else f"{country},{src},{quote(case(entity.intro))}"
-        row = (f"{entity.entity_id},{quote(entity.full)},{ENTITY_TYPES[kind]},"
-               f"{quoted or ',,'},{parent},\n")
-        aliases = (f"{entity.entity_id},{src},{quote(case(entity.full))},\n"
-                   f"{entity.entity_id},{src},{quote(case(entity.short))},\n")
+        case, src, entity_id = source.case, source.source_id, entity.entity_id
+        full = quote(entity.full)
+        country_cells = f"{country},{src},{quote(case(entity.intro))}" if country else ",,"
+        row = f"{entity_id},{full},{ENTITY_TYPES[kind]},{country_cells},{parent},\n"
+        aliases = (f"{entity_id},{src},{quote(case(entity.full)) if source.lower else full},\n"
+                   f"{entity_id},{src},{case(entity.short)},\n")  # short names need no quotes
         return entity, row, aliases
 
     def company(self, companies: list[Entity]) -> tuple[Entity, str, str]:
         (place, word, trade, suffix), round_ = self.companies.next()
         full = numbered(f"{place.city} {word} {trade} {suffix}", round_)
+        entity_id = slug_of(place.city, word, trade, suffix, *numbering(round_))
         short = f"{word} {trade}"
         parent = companies[-1] if companies and self.rng.random() < 0.15 else None
         if parent is not None:  # the text shows the parent, not the country
-            entity = Entity(slug(full), full, short, f"{parent.short} subsidiary {full}",
+            entity = Entity(entity_id, full, short, f"{parent.short} subsidiary {full}",
                             "company")
             return entity, "", parent.entity_id
         adjective = place.adjectives[self.rng.randrange(len(place.adjectives))]
         noun = COMPANY_NOUNS[self.rng.randrange(len(COMPANY_NOUNS))]
-        entity = Entity(slug(full), full, short, f"{adjective} {noun} {full}", "company")
+        entity = Entity(entity_id, full, short, f"{adjective} {noun} {full}", "company")
         return entity, place.country, ""
 
     def institute(self, companies: list[Entity]) -> tuple[Entity, str, str]:
         (place, word, kind, topic), round_ = self.institutes.next()
         full = numbered(f"{place.city} {word} {kind} {topic}", round_)
+        entity_id = slug_of(place.city, word, kind, topic, *numbering(round_))
         short = f"{word} {kind.split()[0]}"
         intro = f"{place.adjectives[0]} state-owned {full}"
-        return Entity(slug(full), full, short, intro, "institute"), place.country, ""
+        return Entity(entity_id, full, short, intro, "institute"), place.country, ""
 
     def ngo(self, companies: list[Entity]) -> tuple[Entity, str, str]:
-        (word, topic, kind), round_ = self.ngos.next()
-        full = numbered(f"{word} {kind} {topic}", round_)
-        short = f"{word} {kind.split()[0]}"
+        """Named after a person, as foundations often are."""
+        (first, last, kind, topic), round_ = self.ngos.next()
+        full = numbered(f"{first} {last} {kind} {topic}", round_)
+        entity_id = slug_of(first, last, kind, topic, *numbering(round_))
+        short = f"{last} {kind.split()[0]}"
         intro = f"the research group {full}"
-        return Entity(slug(full), full, short, intro, "ngo"), "", ""
+        return Entity(entity_id, full, short, intro, "ngo"), "", ""
 
     def person(self, companies: list[Entity]) -> tuple[Entity, str, str]:
         roll = self.rng.random()
         if companies and roll < 0.25:
             employer = companies[self.rng.randrange(len(companies))]
             title = EXEC_TITLES[self.rng.randrange(len(EXEC_TITLES))]
-            full, short = self.person_name("cn")
-            entity = Entity(slug(full), full, short, f"{employer.short} {title} {full}",
+            full, short, entity_id = self.person_name("cn")
+            entity = Entity(entity_id, full, short, f"{employer.short} {title} {full}",
                             "person", "")
             return entity, "", employer.entity_id
         nationality = "us" if roll < 0.65 else "cn" if roll < 0.9 else "ru"
         titles = {"us": US_TITLES, "cn": CN_TITLES, "ru": RU_TITLES}[nationality]
         title, parent = titles[self.rng.randrange(len(titles))]
-        full, short = self.person_name(nationality)
-        entity = Entity(slug(full), full, short, f"{title} {full}", "person", nationality)
+        full, short, entity_id = self.person_name(nationality)
+        entity = Entity(entity_id, full, short, f"{title} {full}", "person", nationality)
         country = {"Chinese": "CN", "Russian": "RU"}.get(title.split()[0], "")
         return entity, country, parent
 
-    def person_name(self, nationality: str) -> tuple[str, str]:
+    def person_name(self, nationality: str) -> tuple[str, str, str]:
+        """(full name, surname, entity id)."""
         if nationality == "cn":
             (surname, first, second), round_ = self.cn_people.next()
-            return numbered(f"{surname} {first}{second.lower()}", round_), surname
+            given = first + second.lower()
+            return (numbered(f"{surname} {given}", round_), surname,
+                    slug_of(surname, given, *numbering(round_)))
         names = self.us_people if nationality == "us" else self.ru_people
         (first, initial, last), round_ = names.next()
-        return numbered(f"{first} {initial}. {last}", round_), last
+        return (numbered(f"{first} {initial}. {last}", round_), last,
+                slug_of(first, initial, last, *numbering(round_)))
 
 
 ENTITY_TYPES = {"company": "company", "person": "person", "institute": "research-institute",
@@ -660,27 +700,86 @@ def base_entity_rows(first: Source, second: Source) -> tuple[str, str]:
     return "".join(entities), "".join(aliases)
 
 
+# ------------------------------------------------------------------ sentence frames
+
+# A claim row is "<claim_id>,<tail>,<notes>": the tail holds the cells from subject_entity_id
+# to asserted_date_note. Frames hold the pieces a kind of sentence shares, already CSV-quoted, so
+# that a claim costs a few string joins.
+NO_QUANTITY, NO_PERIOD, NO_ASSERTED_DATE = ",,", ",,,", ",,"
+
+
+def claim_rest(by: str, *, end_use: str = "", quantity: str = NO_QUANTITY,
+               period: str = NO_PERIOD, stance: str = "asserts", hedge: str = "",
+               forecast: bool = False, asserted: str = NO_ASSERTED_DATE) -> str:
+    """Claim cells from end_use_as_stated to asserted_date_note."""
+    return (f"{quote_term(end_use)},{quantity},{period},{by},{stance},{quote_term(hedge)},"
+            f"{'true' if forecast else 'false'},{asserted}")
+
+
+@dataclass(frozen=True)
+class SupplyFrame:
+    singular: str  # the verb phrase (with its hedge, if any)
+    plural: str
+    objects: str  # "to Russia for cruise missiles": the words after the goods
+    lead: str  # the attribution opening a sentence
+    tail: str  # the attribution closing one
+    attribution: tuple[str, ...]  # attribution_as_stated, quoted: [2 * at_lead + lower_case]
+    claim: str  # ",supplies,<object>," : the cells between subject and item
+    rest: str  # "," + the cells after the item
+
+
+@cache
+def supply_frames() -> tuple[SupplyFrame, ...]:
+    frames = []
+    for singular, plural, hedge in SUPPLY_VERBS:
+        for end_use in ("", "", "", *END_USES):
+            for object_words, object_id in RU_OBJECTS:
+                for attribution, by in ATTRIBUTIONS:
+                    comma = "," if attribution.startswith("according") else ""
+                    stated_as = (attribution, attribution.lower(), cap(attribution),
+                                 attribution.lower())
+                    frames.append(SupplyFrame(
+                        singular, plural, f"to {object_words} {end_use}".rstrip(),
+                        f"{cap(attribution)}{comma}", attribution,
+                        tuple(quote(words) for words in stated_as),
+                        f",supplies,{object_id},",
+                        "," + claim_rest(by, end_use=end_use, hedge=hedge)))
+    return tuple(frames)
+
+
+@cache
+def goods() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(words, item cells) for one to three goods of different categories: 'x, y and z' and
+    'category,item' for each."""
+    choices = random.Random(0)
+    combos = []
+    for size, count in ((1, 0), (2, 1500), (3, 1500)):
+        picks = ([[item] for item in SUPPLY_ITEMS] if size == 1 else
+                 [choices.sample(SUPPLY_ITEMS, size) for _ in range(count)])
+        for items in picks:
+            if len({category for category, _ in items}) == size:
+                combos.append((series([words for _, words in items]),
+                               tuple(f"{category},{quote(words)}" for category, words in items)))
+    # as many one-, two- and three-item lists
+    singles = [c for c in combos if len(c[1]) == 1]
+    return tuple(singles * 40 + [c for c in combos if len(c[1]) > 1])
+
+
+SUBJECT_COUNTS = (1, 1, 1, 1, 2, 2, 2, 3, 3, 3)
+
+
 # ------------------------------------------------------------------ one source's text and rows
 
-
-@dataclass
-class Group:
-    """Claims that share their evidence rows (one quote, or a quote and its echo)."""
-
-    tails: list[str]  # claim cells from subject_entity_id to asserted_date_note, joined
-    evidence: tuple[str, ...]  # evidence cells from source_id to notes, joined, with "\n"
-    note: str = ""  # claims.notes, quoted
-    cross_reference: bool = False  # later claims' notes point to the first claim
+# claim cells from subject to asserted_date_note per claim; evidence cells from source_id to
+# notes (with the line end) shared by those claims; claims.notes (quoted); whether the later
+# claims' notes point to the first claim instead
+Group = tuple[list[str], tuple[str, ...], str, bool]
 
 
 @dataclass
 class Period:
     phrase: str  # as the sentence states it
     cells: str  # period_start..period_note, joined
-
-
-NO_PERIOD = ",,,"
-NO_ASSERTED_DATE = ",,"
 
 
 @dataclass
@@ -700,9 +799,11 @@ class SourceBuilder:
     def __init__(self, rng: random.Random, source: Source, following: Source | None,
                  factory: EntityFactory, entity_count: int):
         self.rng = rng
+        self.random = rng.random
         self.source = source
         self.following = following  # the source that repeats some of this one's sentences
         self.case = source.case
+        self.lower = source.lower
         self.sid = source.source_id
         self.sentences: list[str] = []
         self.built = Built()
@@ -723,18 +824,20 @@ class SourceBuilder:
     # -- small helpers
 
     def pick(self, options: Sequence):
-        return options[int(self.rng.random() * len(options))]
+        return options[int(self.random() * len(options))]
 
     def chance(self, probability: float) -> bool:
-        return self.rng.random() < probability
+        return self.random() < probability
 
-    def mention(self, entity: Entity) -> str:
+    @staticmethod
+    def mention(entity: Entity) -> str:
         if entity.mentioned:
             return entity.short
         entity.mentioned = True
         return entity.intro
 
-    def base(self, entity_id: str) -> str:
+    @staticmethod
+    def base(entity_id: str) -> str:
         return BASE[entity_id][5]
 
     def slot(self, slot: str) -> tuple[str, str]:
@@ -755,21 +858,13 @@ class SourceBuilder:
             return "ru-defense-industry", "Russia's defense industry"
         return slot, self.base(slot)
 
-    def attribution(self) -> tuple[str, str]:
-        return self.pick(ATTRIBUTIONS)
-
     def evidence(self, source: Source, sentence: str, attribution: str = "",
                  figure: tuple[str, str, str, str] = ("", "", "", ""), note: str = "") -> str:
         words, value, unit, qualifier = figure
-        return (f"{source.source_id},{quote(sentence)},{quote(source.case(attribution))},"
-                f"{quote(source.case(words))},{value},{unit},{qualifier},{quote(note)}\n")
-
-    def rest(self, by: str, *, end_use: str = "", quantity: str = ",,",
-             period: str = NO_PERIOD, stance: str = "asserts", hedge: str = "",
-             forecast: bool = False, asserted: str = NO_ASSERTED_DATE) -> str:
-        """Claim cells from end_use_as_stated to asserted_date_note."""
-        return (f"{quote(end_use)},{quantity},{period},{by},{stance},{quote(hedge)},"
-                f"{'true' if forecast else 'false'},{asserted}")
+        if source.lower:
+            attribution, words = attribution.lower(), words.lower()
+        return (f"{source.source_id},{quote(sentence)},{quote_term(attribution)},"
+                f"{quote_term(words)},{value},{unit},{qualifier},{quote_term(note)}\n")
 
     def say(self, body: str, attribution: str, lead: bool, source: Source | None = None) -> str:
         """The sentence in the case of `source` (default: this one), attributed at its start
@@ -781,12 +876,27 @@ class SourceBuilder:
             text = f"{cap(body)}, {attribution}."
         return (source or self.source).case(text)
 
+    def add(self, sentence: str, *groups: Group) -> None:
+        self.sentences.append(sentence)
+        self.built.groups.extend(groups)
+
+    def follower(self) -> Source | None:
+        """The next source, if it is to repeat the sentence being written (in its own words,
+        which `echo` adds to its text)."""
+        if self.following is None or self.random() >= ECHO_SHARE:
+            return None
+        return self.following
+
+    def echo(self, sentence: str) -> str:
+        self.built.echoes.append(sentence)
+        return sentence
+
     # -- dates
 
-    def period(self, allow_day: bool = True) -> Period:
+    def period(self) -> Period:
         """A period before the source's date, as a sentence would state it."""
         day = self.source.day
-        roll = self.rng.random()
+        roll = self.random()
         if roll < 0.4:
             year = day.year - 1
             if self.source.precision != "unknown" and self.chance(0.4):
@@ -802,9 +912,9 @@ class SourceBuilder:
             end = date(year + (quarter == 3), (3 * quarter + 3) % 12 + 1, 1) - timedelta(days=1)
             phrase = f"in the {QUARTERS[quarter]} quarter of {year}"
             return Period(phrase, f"{start},{end},quarter,{self.noted(phrase)}")
-        if roll < 0.9 or not allow_day:
-            first = (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+        if roll < 0.9:
             end = day.replace(day=1) - timedelta(days=1)
+            first = end.replace(day=1)
             phrase = f"in {MONTHS[first.month - 1]} {first.year}"
             return Period(phrase, f"{first},{end},month,{self.noted(phrase)}")
         when = day - timedelta(days=self.rng.randrange(1, 40))
@@ -816,18 +926,18 @@ class SourceBuilder:
 
     def asserted(self) -> tuple[str, str]:
         """(words for the sentence, asserted-date cells): when a statement was made."""
-        day, roll = self.source.day, self.rng.random()
+        day, roll = self.source.day, self.random()
         when = day - timedelta(days=self.rng.randrange(0, 7))
         if roll < 0.4:
             words = f"on {MONTHS[when.month - 1]} {when.day}, {when.year}"
             return words, f"{when},day,{stated(self.case(words))}"
         weekday = f"on {WEEKDAYS[when.weekday()]}"
         if self.source.precision == "day":
-            note = f'"{weekday}" in a text dated {day}: {when}.'
+            note = f'"{self.case(weekday)}" in a text dated {day}: {when}.'
             return weekday, f"{when},day,{quote(note)}"
         if roll < 0.7:
-            note = (f'"{weekday}" in a text whose day of publication is not known, so the '
-                    "date cannot be derived.")
+            note = (f'"{self.case(weekday)}" in a text whose day of publication is not known, '
+                    "so the date cannot be derived.")
             return weekday, f",unknown,{quote(note)}"
         words = f"in {MONTHS[day.month - 1]} {day.year}"
         return words, f"{day.replace(day=1)},month,{stated(self.case(words))}"
@@ -848,82 +958,73 @@ class SourceBuilder:
         words = self.pick(FIGURE_WORDS[qualifier]).format(number)
         return words, str(value), unit, qualifier
 
-    # -- claim sentences
-
-    def add(self, sentence: str, group: Group | list[Group]) -> None:
-        self.sentences.append(sentence)
-        self.built.groups.extend(group if isinstance(group, list) else [group])
-
-    def follower(self) -> Source | None:
-        """The next source, if it is to repeat the sentence being written (in its own words,
-        which `echo` adds to its text)."""
-        if self.following is None or not self.chance(ECHO_SHARE):
-            return None
-        return self.following
-
-    def echo(self, sentence: str) -> str:
-        self.built.echoes.append(sentence)
-        return sentence
+    # -- claim sentences, one method per kind
 
     def supply(self) -> None:
-        count = 1 + (self.chance(0.35)) + (self.chance(0.15))
-        subjects = ([self.rng.choice(self.companies) for _ in range(count)]
-                    if self.companies else [])
-        subjects = list({e.entity_id: e for e in subjects}.values())
-        items = list(dict.fromkeys(self.pick(SUPPLY_ITEMS) for _ in range(1 + self.chance(0.5)
-                                                                          + self.chance(0.3))))
-        singular, plural, hedge = self.pick(SUPPLY_VERBS)
-        object_words, object_id = self.pick(RU_OBJECTS)
-        end_use = self.pick(END_USES) if self.chance(0.5) else ""
-        attribution, by = self.attribution()
-        if subjects:
-            names = [self.mention(e) for e in subjects]
-            verb, ids = (singular if len(subjects) == 1 else plural), [e.entity_id for e in subjects]
+        """'X and Y are likely supplying A and B to Russia for ..., US officials said.': a
+        claim for each company and each of the goods."""
+        rand, frames, combos = self.random, supply_frames(), goods()
+        frame = frames[int(rand() * len(frames))]
+        words, items = combos[int(rand() * len(combos))]
+        companies = self.companies
+        if companies:
+            count = min(SUBJECT_COUNTS[int(rand() * 10)], len(companies))
+            start = int(rand() * len(companies))
+            subjects = (companies[start:start + count] if start + count <= len(companies)
+                        else companies[start:] + companies[:start + count - len(companies)])
+            names, ids = [], []
+            for entity in subjects:
+                names.append(entity.short if entity.mentioned else entity.intro)
+                entity.mentioned = True
+                ids.append(entity.entity_id)
+            verb = frame.singular if count == 1 else frame.plural
         else:
-            names, verb, ids = ["Chinese companies"], plural, ["cn-companies"]
-        goods = series([words for _, words in items])
-        body = f"{series(names)} {verb} {goods} to {object_words}" + (f" {end_use}" if end_use
-                                                                       else "")
-        sentence = self.say(body, attribution, self.chance(0.5))
-        evidence = [self.evidence(self.source, sentence, attribution)]
+            names, ids, verb = ["Chinese companies"], ["cn-companies"], frame.plural
+        body = f"{series(names)} {verb} {words} {frame.objects}"
+        lead = rand() < 0.5
+        sentence = f"{frame.lead} {body}." if lead else f"{body}, {frame.tail}."
+        if self.lower:
+            sentence = sentence.lower()
+        evidence = (f"{self.sid},{quote(sentence)},"
+                    f"{frame.attribution[2 * lead + self.lower]},,,,,\n",)
         follower = self.follower()
         if follower is not None:  # the later text names the companies by their short names
-            again = f"{series([e.short for e in subjects] or names)} {verb} {goods} to " \
-                    f"{object_words}" + (f" {end_use}" if end_use else "")
-            echo = self.echo(self.say(again, attribution, True, follower))
-            evidence.append(self.evidence(follower, echo, attribution,
-                                          note="Repeats an earlier report."))
-        rest = self.rest(by, end_use=end_use, hedge=hedge)
-        tails = [f"{subject},supplies,{object_id},{category},{quote(words)},{rest}"
-                 for subject in ids for category, words in items]
-        self.add(sentence, Group(tails, tuple(evidence), cross_reference=self.chance(0.5)))
+            shorts = series([e.short for e in subjects] if companies else names)
+            echo = self.echo(follower.case(f"{frame.lead} {shorts} {verb} {words} "
+                                           f"{frame.objects}."))
+            attribution = frame.attribution[2 + follower.lower]
+            evidence += (f"{follower.source_id},{quote(echo)},{attribution},,,,,"
+                         "Repeats an earlier report.\n",)
+        claim, rest = frame.claim, frame.rest
+        tails = [subject + claim + item + rest for subject in ids for item in items]
+        self.add(sentence, (tails, evidence, "", rand() < 0.5))
 
     def market_share(self) -> None:
         category, words = self.pick(SUPPLY_ITEMS)
         value = self.rng.randrange(20, 96)
         figure = self.figure("percent", value)
         period = self.period()
-        attribution, by = self.attribution()
+        attribution, by = self.pick(ATTRIBUTIONS)
         china = self.pick(("China", "Chinese suppliers", "Beijing"))
-        sentence = self.case(f"{cap(china)} accounted for {figure[0]} of Russia's imports of "
+        sentence = self.case(f"{china} accounted for {figure[0]} of Russia's imports of "
                              f"{words} {period.phrase}, {attribution}.")
-        evidence = [self.evidence(self.source, sentence, attribution, figure)]
+        evidence = (self.evidence(self.source, sentence, attribution, figure),)
         note, quantity = "", f"{value},percent,{figure[3]}"
         follower = self.follower()
         if follower is not None:  # the same share, in other words, perhaps qualified otherwise
             other = self.figure("percent", value, figure[3] if self.chance(0.5) else None)
             echo = self.echo(follower.case(f"Russia got {other[0]} of its {words} from China "
                                            f"{period.phrase}."))
-            evidence.append(self.evidence(follower, echo, "", other,
-                                          "Repeats an earlier report without attribution."))
+            evidence += (self.evidence(follower, echo, "", other,
+                                       "Repeats an earlier report without attribution."),)
             if other[3] != figure[3]:
-                quantity = ",,"
-                note = quote(f'The sources differ: "{figure[0]}" ({self.sid}) and "{other[0]}" '
-                             f'({follower.source_id}). The figures are kept per source in '
-                             "claim_evidence.")
+                quantity = NO_QUANTITY
+                note = quote(f'The sources differ: "{self.case(figure[0])}" ({self.sid}) and '
+                             f'"{follower.case(other[0])}" ({follower.source_id}). The figures '
+                             "are kept per source in claim_evidence.")
         tail = (f"cn,supplies,ru,{category},{quote(words)},"
-                f"{self.rest(by, quantity=quantity, period=period.cells)}")
-        self.add(sentence, Group([tail], tuple(evidence), note))
+                f"{claim_rest(by, quantity=quantity, period=period.cells)}")
+        self.add(sentence, ([tail], evidence, note, False))
 
     def trade_value(self) -> None:
         category, words = self.pick(SUPPLY_ITEMS)
@@ -931,22 +1032,24 @@ class SourceBuilder:
         low = self.rng.randrange(1, 20) * 50_000_000
         high = low * self.rng.randrange(2, 6)
         first, second = self.figure("usd", low, ""), self.figure("usd", high)
-        attribution, by = self.attribution()
+        attribution, by = self.pick(ATTRIBUTIONS)
         sentence = self.case(f"Russia's imports of {words} from China rose from {first[0]} in "
                              f"{year - 2} to {second[0]} in {year - 1}, {attribution}.")
         groups = []
         for figure, period_year in ((first, year - 2), (second, year - 1)):
-            period = f"{period_year}-01-01,{period_year}-12-31,year,{self.noted(f'in {period_year}')}"
-            rest = self.rest(by, quantity=f"{figure[1]},usd,{figure[3]}", period=period)
-            groups.append(Group([f"ru,imports,cn,{category},{quote(words)},{rest}"],
-                                (self.evidence(self.source, sentence, attribution, figure),)))
-        self.add(sentence, groups)
+            note = self.noted(f"in {period_year}")
+            period = f"{period_year}-01-01,{period_year}-12-31,year,{note}"
+            rest = claim_rest(by, quantity=f"{figure[1]},usd,{figure[3]}", period=period)
+            groups.append(([f"ru,imports,cn,{category},{quote(words)},{rest}"],
+                           (self.evidence(self.source, sentence, attribution, figure),), "",
+                           False))
+        self.add(sentence, *groups)
 
     def shipments(self) -> None:
         category, words = self.pick(COUNTED_ITEMS)
         subject, name = self.slot("co")
         figure = self.figure("count", self.rng.randrange(2, 400) * 10)
-        attribution, by = self.attribution()
+        attribution, by = self.pick(ATTRIBUTIONS)
         forecast = self.chance(0.3)
         if forecast:  # a plan for next year: the period may lie after publication
             year = self.source.day.year + 1
@@ -954,14 +1057,30 @@ class SourceBuilder:
             period = f"{year}-01-01,{year}-12-31,year,{self.noted(f'in {year}')}"
             hedge = "plans to"
         else:
-            stated = self.period()
-            body = f"{name} shipped {figure[0]} {words} to Russia {stated.phrase}"
-            period, hedge = stated.cells, ""
+            stated_period = self.period()
+            body = f"{name} shipped {figure[0]} {words} to Russia {stated_period.phrase}"
+            period, hedge = stated_period.cells, ""
         sentence = self.say(body, attribution, False)
-        rest = self.rest(by, quantity=f"{figure[1]},count,{figure[3]}", period=period,
-                         hedge=hedge, forecast=forecast)
-        self.add(sentence, Group([f"{subject},supplies,ru,{category},{quote(words)},{rest}"],
-                                 (self.evidence(self.source, sentence, attribution, figure),)))
+        rest = claim_rest(by, quantity=f"{figure[1]},count,{figure[3]}", period=period,
+                          hedge=hedge, forecast=forecast)
+        self.add(sentence, ([f"{subject},supplies,ru,{category},{quote(words)},{rest}"],
+                            (self.evidence(self.source, sentence, attribution, figure),), "",
+                            False))
+
+    def war_duration(self) -> None:
+        """'Russia's war against Ukraine, now more than two years old, ...': a duration."""
+        years = (self.source.day - WAR_START).days // 365
+        if years < 1:
+            return self.generic()
+        figure = ("more than one year" if years == 1 else f"more than {NUMBER_WORDS[years]} years",
+                  str(years), "years", "more-than")
+        sentence = self.case(f"Russia's war against Ukraine has lasted {figure[0]}, and Western "
+                             "officials say Chinese goods have helped sustain it.")
+        rest = claim_rest(self.source.wire or self.source.publisher,
+                          quantity=f"{years},years,more-than")
+        self.add(sentence, ([f"ru,wages-war-against,ua,,{quote(self.case('war against Ukraine'))},"
+                             f"{rest}"],
+                            (self.evidence(self.source, sentence, "", figure),), "", False))
 
     def denial(self) -> None:
         category, words = self.pick(SUPPLY_ITEMS + WEAPONS)
@@ -970,77 +1089,87 @@ class SourceBuilder:
         if self.companies and self.chance(0.6):
             subject, name = self.slot("co")
             attribution = f"{name} said{when}"
-            sentence = self.case(f"{cap(attribution)} that it had never supplied {words} to "
-                                 "Russia.")
+            sentence = self.case(f"{attribution} that it had never supplied {words} to Russia.")
             by, object_id = subject, "ru"
         else:
             subject, by, object_id = "cn", "cn-mofa", ""
             attribution = f"{self.base('cn-mofa')} said{when}"
-            sentence = self.case(f"{cap(attribution)} that Beijing had never provided {words} "
-                                 "to either side in the conflict.")
-        rest = self.rest(by, stance="denies", asserted=asserted)
-        self.add(sentence, Group([f"{subject},supplies,{object_id},{category},{quote(words)},"
-                                  f"{rest}"],
-                                 (self.evidence(self.source, sentence, attribution),)))
+            sentence = self.case(f"{attribution} that Beijing had never provided {words} to "
+                                 "either side in the conflict.")
+        rest = claim_rest(by, stance="denies", asserted=asserted)
+        self.add(sentence, ([f"{subject},supplies,{object_id},{category},{quote(words)},{rest}"],
+                            (self.evidence(self.source, sentence, attribution),), "", False))
 
     def no_evidence(self) -> None:
         category, words = self.pick(WEAPONS)
         attribution, by = self.pick(OFFICIALS_SAID)
-        sentence = self.case(f"{cap(attribution)} they had found no evidence that China was "
+        attribution = cap(attribution)
+        sentence = self.case(f"{attribution} they had found no evidence that China was "
                              f"supplying {words} to Russia.")
-        rest = self.rest(by, stance="finds-no-evidence")
-        self.add(sentence, Group([f"cn,supplies,ru,{category},{quote(words)},{rest}"],
-                                 (self.evidence(self.source, sentence, attribution),)))
+        rest = claim_rest(by, stance="finds-no-evidence")
+        self.add(sentence, ([f"cn,supplies,ru,{category},{quote(words)},{rest}"],
+                            (self.evidence(self.source, sentence, attribution),), "", False))
 
     def trip(self) -> None:
         subject, name = self.slot("usp")
         hedge = self.pick(("is expected to", "plans to"))
         sentence = self.case(f"{cap(name)} {hedge} travel to Beijing next month for talks on "
                              "export controls.")
-        by = self.source.wire or self.source.publisher
-        rest = self.rest(by, hedge=hedge, forecast=True)
-        self.add(sentence, Group([f"{subject},visits,cn,,talks on export controls,{rest}"],
-                                 (self.evidence(self.source, sentence),),
-                                 quote('"Next month" relative to the date of the text.')))
+        rest = claim_rest(self.source.wire or self.source.publisher, hedge=hedge, forecast=True)
+        self.add(sentence, ([f"{subject},visits,cn,,talks on export controls,{rest}"],
+                            (self.evidence(self.source, sentence),),
+                            quote('"Next month" relative to the date of the text.'), False))
 
     def generic(self) -> None:
-        predicate, subject_slot, object_slot, template, item, category = self.pick(GENERIC)
-        subject, subject_words = self.slot(subject_slot)
-        object_id, object_words = self.slot(object_slot) if object_slot else ("", "")
-        body = template.format(S=subject_words, O=object_words)
-        asserted, roll = NO_ASSERTED_DATE, self.rng.random()
+        """The other predicates, from templates of `GENERIC`: one statement, or two joined by
+        "and" that share the quote and the attribution."""
+        heads, bodies = [], []
+        for _ in range(1 + (self.random() < 0.4)):
+            predicate, subject_slot, object_slot, template, item, category = self.pick(GENERIC)
+            subject, subject_words = self.slot(subject_slot)
+            object_id, object_words = self.slot(object_slot) if object_slot else ("", "")
+            bodies.append(template.format(S=subject_words, O=object_words))
+            heads.append(f"{subject},{predicate},{object_id},{category},"
+                         f"{quote_term(self.case(item))},")
+        body = ", and ".join(bodies)
+        asserted, roll = NO_ASSERTED_DATE, self.random()
         if roll < 0.3:  # "..., US officials said on Tuesday."
             attribution, by = self.pick(SAID)
             when, asserted = self.asserted()
             attribution = f"{attribution} {when}"
             sentence = self.say(body, attribution, False)
         elif roll < 0.6:
-            attribution, by = self.attribution()
-            sentence = self.say(body, attribution, self.chance(0.3))
+            attribution, by = self.pick(ATTRIBUTIONS)
+            lead = self.chance(0.3)
+            attribution = cap(attribution) if lead else attribution  # as printed
+            sentence = self.say(body, attribution, lead)
         else:  # the report's own words
             by, attribution = self.source.wire or self.source.publisher, ""
             sentence = self.case(cap(body) + ".")
-        rest = self.rest(by, asserted=asserted)
-        self.add(sentence, Group([f"{subject},{predicate},{object_id},{category},"
-                                  f"{quote(self.case(item))},{rest}"],
-                                 (self.evidence(self.source, sentence, attribution),)))
+        rest = claim_rest(by, asserted=asserted)
+        self.add(sentence, ([head + rest for head in heads],
+                            (self.evidence(self.source, sentence, attribution),), "", False))
 
-    KINDS = (("supply", 30), ("generic", 28), ("market_share", 10), ("trade_value", 5),
-             ("shipments", 8), ("denial", 8), ("no_evidence", 3), ("trip", 3))
+    KINDS = (("supply", 42), ("generic", 25), ("market_share", 7), ("trade_value", 4),
+             ("shipments", 6), ("denial", 8), ("no_evidence", 3), ("trip", 3),
+             ("war_duration", 1))
 
     def claims(self, quota: int) -> None:
         """Sentences until they hold `quota` claims (the last group is cut to fit)."""
         kinds = [getattr(self, name) for name, weight in self.KINDS for _ in range(weight)]
-        held = 0
+        groups, rand, held = self.built.groups, self.random, 0
         while held < quota:
-            before = len(self.built.groups)
-            kinds[int(self.rng.random() * len(kinds))]()
-            for group in self.built.groups[before:]:
-                group.tails = group.tails[:max(quota - held, 0)]
-                held += len(group.tails)
-        self.built.groups = [group for group in self.built.groups if group.tails]
+            before = len(groups)
+            kinds[int(rand() * len(kinds))]()
+            for index in range(before, len(groups)):
+                tails = groups[index][0]
+                if held + len(tails) > quota:
+                    del tails[quota - held:]
+                held += len(tails)
+        self.built.groups = [group for group in groups if group[0]]
 
-    # -- actions
+    # -- actions, one method per kind: (action cells after action_id up to notes, quotes,
+    # target cells after target_no)
 
     def targets(self, rows: list[tuple[str, str, str, str, str]]) -> list[str]:
         """Target cells after action_id and target_no: entity, country, count, basis, notes."""
@@ -1069,9 +1198,8 @@ class SourceBuilder:
         chinese = self.rng.randrange(total // 2, total - 1)
         other = self.rng.randrange(1, total - chinese)
         rest = total - chinese - other
-        country_id = self.pick(("tr", "ae", "kz", "in", "by"))
-        country = BASE[country_id]
-        category, words = self.pick(SUPPLY_ITEMS)
+        country = BASE[self.pick(("tr", "ae", "kz", "in", "by"))]
+        _, words = self.pick(SUPPLY_ITEMS)
         when, day_cells = self.action_day()
         reason = f"for supplying {words} to Russia's military"
         named, names = self.named_targets(2)
@@ -1103,7 +1231,7 @@ class SourceBuilder:
     def sanctions(self) -> tuple[str, list[str], list[str]]:
         total = self.rng.randrange(3, 30)
         chinese = self.rng.randrange(1, total + 1)
-        category, words = self.pick(SUPPLY_ITEMS)
+        _, words = self.pick(SUPPLY_ITEMS)
         when, day_cells = self.action_day()
         reason = f"for helping Russia obtain {words}"
         named, names = self.named_targets(1)
@@ -1138,18 +1266,18 @@ class SourceBuilder:
         return cells, [first, second], self.targets(rows)
 
     def authority(self) -> tuple[str, list[str], list[str]]:
-        month = (self.source.day.replace(day=1) - timedelta(days=self.rng.randrange(1, 90)))
+        month = self.source.day.replace(day=1) - timedelta(days=self.rng.randrange(1, 90))
         month = month.replace(day=1)
         phrase = f"in {MONTHS[month.month - 1]} {month.year}"
-        measure = "the authority to sanction foreign banks that aid Russia's military-industrial base"
+        measure = ("the authority to sanction foreign banks that aid Russia's "
+                   "military-industrial base")
         first = self.case(f"{cap(self.base('white-house'))} said an executive order signed "
                           f"{phrase} gives the Treasury {measure}.")
         second = self.case("The order allows penalties against banks in China found to be "
                            "helping Russia's war effort.")
         rows = [("foreign-banks-aiding-ru", "", "", "", ""), ("cn-banks", "", "", "", "")]
         cells = (f"us,white-house,sanctions,authorised,{month},month,{self.noted(phrase)},"
-                 f"{quote(self.case('an executive order'))},"
-                 f"{quote(self.case(measure))},,,")
+                 f"{quote(self.case('an executive order'))},{quote(self.case(measure))},,,")
         return cells, [first, second], self.targets(rows[:1 + self.chance(0.5)])
 
     def eu_package(self) -> tuple[str, list[str], list[str]]:
@@ -1177,7 +1305,7 @@ class SourceBuilder:
     def actions(self, count: int) -> None:
         kinds = [getattr(self, name) for name, weight in self.ACTIONS for _ in range(weight)]
         for _ in range(count):
-            cells, quotes, targets = kinds[int(self.rng.random() * len(kinds))]()
+            cells, quotes, targets = self.pick(kinds)()
             self.sentences.extend(quotes)
             evidence = [f"{self.sid},{quote(text)},\n" for text in quotes]
             self.built.actions.append((cells, evidence, targets))
@@ -1185,7 +1313,8 @@ class SourceBuilder:
     # -- the text
 
     def text(self, echoes: list[str]) -> tuple[str, list[str]]:
-        """The archived text and the sources row cells after source_id (less the file cells)."""
+        """The archived text, and the sources row's cells from publisher_entity_id to url
+        followed by its notes."""
         source, case = self.source, self.case
         unnamed = [e for e in self.all_entities() if not e.mentioned]
         if unnamed:
@@ -1195,7 +1324,7 @@ class SourceBuilder:
         if silent:
             self.sentences.append(case(f"{series(silent)} did not respond to requests for "
                                        "comment."))
-        sentences = self.sentences[:]
+        sentences = self.sentences
         if echoes:
             sentences[1:1] = echoes
         paragraphs = [" ".join(sentences[i:i + 3]) for i in range(0, len(sentences), 3)]
@@ -1209,7 +1338,7 @@ class SourceBuilder:
         lead = (f"{place} ({wire_name}) — " if place and wire_name else
                 f"{place} — " if place else "")
         dated, published, note = self.publication()
-        head = [title, case(f"By {author}") if author else "", case(dated) if dated else ""]
+        head = [title, case(f"By {author}") if author else "", case(dated)]
         text = ("\n".join(h for h in head if h) + "\n\n" + case(lead)
                 + "\n\n".join(paragraphs) + "\n")
         url = (f"https://www.{source.domain}/world/{slug(title or 'report')}-{source.index}"
@@ -1220,9 +1349,8 @@ class SourceBuilder:
                      f"{BASE[source.publisher][1]}. " + notes)
         if source.lower:
             notes += " The archived text is all lower case."
-        cells = [source.publisher, source.wire, title, author, place, published,
-                 source.precision, note, url]
-        return text, cells + [notes]
+        return text, [source.publisher, source.wire, title, author, place, published,
+                      source.precision, note, url, notes]
 
     def all_entities(self) -> list[Entity]:
         return self.companies + [e for group in self.people.values() for e in group] + self.others
@@ -1247,35 +1375,82 @@ class SourceBuilder:
                 f'The text gives only the month: "{self.case(words)}".')
         if precision == "year":
             words = f"© {day.year} {BASE[self.source.publisher][1]}"
-            return words, f"{day.year}-01-01", f'The text gives only the year: "{self.case(words)}".'
+            note = f'The text gives only the year: "{self.case(words)}".'
+            return words, f"{day.year}-01-01", note
         return "", "", "The text states no date."
 
 
 # ------------------------------------------------------------------ writing the package
 
 
-class Tables:
-    """One open CSV file per resource, written a source at a time."""
+class Files:
+    """A thread that writes: the eight CSV files, a chunk per source, and the archived texts,
+    so that the disk works while the next source is generated."""
 
-    def __init__(self, data: Path):
-        self.files = {name: open(data / f"{name}.csv", "w", encoding="utf-8", newline="",
-                                 buffering=1 << 20) for name in COLUMNS}
-        for name, columns in COLUMNS.items():
-            self.files[name].write(line(columns))
+    def __init__(self, out: Path):
+        self.out = out
+        self.files = ExitStack()
+        self.csv = {name: self.files.enter_context((out / "data" / f"{name}.csv").open(
+            "w", encoding="utf-8", newline="", buffering=1 << 20)) for name in COLUMNS}
         self.rows = dict.fromkeys(COLUMNS, 0)
+        self.queue: queue.Queue = queue.Queue(maxsize=64)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self.run, name="cnru-synth-writer", daemon=True)
+        self.thread.start()
+        for name, columns in COLUMNS.items():
+            self.queue.put((self.csv[name], line(columns)))
 
-    def write(self, name: str, lines: list[str]) -> None:
+    def run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.error is not None:
+                continue
+            target, data = item
+            try:
+                if isinstance(target, Path):  # an archived text: the fewest system calls
+                    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                    try:
+                        os.write(descriptor, data)
+                    finally:
+                        os.close(descriptor)
+                else:
+                    target.write(data)
+            except BaseException as error:  # re-raised in the generating thread
+                self.error = error
+
+    def table(self, name: str, lines: list[str]) -> None:
         text = "".join(lines)
         self.rows[name] += text.count("\n")  # cells never hold a line break
-        self.files[name].write(text)
+        self.put(self.csv[name], text)
+
+    def put(self, target, data) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((target, data))
 
     def close(self) -> None:
-        for file in self.files.values():
-            file.close()
+        self.queue.put(None)
+        self.thread.join()
+        self.files.close()
+        if self.error is not None:
+            raise self.error
 
 
 def id_format(prefix: str, count: int, digits: int) -> str:
     return f"{prefix}-%0{max(digits, len(str(count)))}d"
+
+
+@dataclass
+class Numbers:
+    """The identifiers given so far, and their formats."""
+
+    claim_id: str
+    evidence_id: str
+    action_id: str
+    action_evidence_id: str
+    claims: int = 0
+    evidence: int = 0
+    actions: int = 0
+    action_evidence: int = 0
 
 
 def generate(out: Path, claims: int, rng: random.Random) -> dict[str, int]:
@@ -1284,18 +1459,15 @@ def generate(out: Path, claims: int, rng: random.Random) -> dict[str, int]:
     sources = plan_sources(source_count, rng)
     entity_total = round(claims * ENTITIES_PER_CLAIM)
     action_total = round(claims * ACTIONS_PER_CLAIM)
-    claim_id = id_format("c", claims, 4)
-    evidence_id = id_format("ev", 2 * claims + 1, 4)
-    action_id = id_format("a", action_total, 3)
-    action_evidence_id = id_format("ae", 2 * action_total + 1, 4)
+    numbers = Numbers(id_format("c", claims, 4), id_format("ev", 2 * claims + 1, 4),
+                      id_format("a", action_total, 3), id_format("ae", 2 * action_total + 1, 4))
     factory = EntityFactory(rng)
     (out / "sources").mkdir()
-    tables = Tables(out / "data")
+    files = Files(out)
     try:
         entities, aliases = base_entity_rows(sources[0], sources[1])
-        tables.write("entities", [entities])
-        tables.write("entity_aliases", [aliases])
-        counters = {"claim": 0, "evidence": 0, "action": 0, "action_evidence": 0}
+        files.table("entities", [entities])
+        files.table("entity_aliases", [aliases])
         echoes: list[str] = []
         for source in sources:
             index = source.index
@@ -1309,57 +1481,54 @@ def generate(out: Path, claims: int, rng: random.Random) -> dict[str, int]:
             data = text.encode("utf-8")
             digest = hashlib.sha256(data).hexdigest()
             name = f"{index:06d}_{digest[:16]}.txt"
-            (out / "sources" / name).write_bytes(data)
-            tables.write("sources", [line([source.source_id, *cells[:-1], name, digest, "en",
-                                           cells[-1]])])
-            write_rows(tables, builder.built, counters, claim_id, evidence_id, action_id,
-                       action_evidence_id)
+            files.put(out / "sources" / name, data)
+            files.table("sources", [line([source.source_id, *cells[:-1], name, digest, "en",
+                                          cells[-1]])])
+            write_rows(files, builder.built, numbers)
     finally:
-        tables.close()
-    return tables.rows
+        files.close()
+    return files.rows
 
 
-def write_rows(tables: Tables, built: Built, counters: dict[str, int], claim_id: str,
-               evidence_id: str, action_id: str, action_evidence_id: str) -> None:
+def write_rows(files: Files, built: Built, numbers: Numbers) -> None:
     """One source's rows, numbered on from the previous source's."""
-    tables.write("entities", built.entities)
-    tables.write("entity_aliases", built.aliases)
+    files.table("entities", built.entities)
+    files.table("entity_aliases", built.aliases)
     claims, evidence = [], []
-    number, evidence_number = counters["claim"], counters["evidence"]
-    for group in built.groups:
-        first = None
-        for tail in group.tails:
+    claim_id, evidence_id = numbers.claim_id, numbers.evidence_id
+    number, evidence_number = numbers.claims, numbers.evidence
+    for tails, cells, note, cross_reference in built.groups:
+        later = None
+        for tail in tails:
             number += 1
             cid = claim_id % number
-            if first is None:
-                first = cid
-                claims.append(f"{cid},{tail},{group.note}\n")
-            elif group.cross_reference:
-                claims.append(f"{cid},{tail},Same quote as {first}.\n")
+            if later is None:  # the group's first claim
+                claims.append(f"{cid},{tail},{note}\n")
+                later = f"Same quote as {cid}." if cross_reference else note
             else:
-                claims.append(f"{cid},{tail},{group.note}\n")
-            for cells in group.evidence:
+                claims.append(f"{cid},{tail},{later}\n")
+            for evidence_cells in cells:
                 evidence_number += 1
-                evidence.append(f"{evidence_id % evidence_number},{cid},{cells}")
-    counters["claim"], counters["evidence"] = number, evidence_number
-    tables.write("claims", claims)
-    tables.write("claim_evidence", evidence)
+                evidence.append(f"{evidence_id % evidence_number},{cid},{evidence_cells}")
+    numbers.claims, numbers.evidence = number, evidence_number
+    files.table("claims", claims)
+    files.table("claim_evidence", evidence)
     actions, targets, action_evidence = [], [], []
     previous = None
     for cells, quotes, target_rows in built.actions:
-        counters["action"] += 1
-        aid = action_id % counters["action"]
+        numbers.actions += 1
+        aid = numbers.action_id % numbers.actions
         note = f"See also {previous} (the same text)." if previous else ""
         actions.append(f"{aid},{cells},{note}\n")
         previous = aid
         targets.extend(f"{aid},{no},{row}" for no, row in enumerate(target_rows, 1))
         for quoted in quotes:
-            counters["action_evidence"] += 1
+            numbers.action_evidence += 1
             action_evidence.append(
-                f"{action_evidence_id % counters['action_evidence']},{aid},{quoted}")
-    tables.write("actions", actions)
-    tables.write("action_targets", targets)
-    tables.write("action_evidence", action_evidence)
+                f"{numbers.action_evidence_id % numbers.action_evidence},{aid},{quoted}")
+    files.table("actions", actions)
+    files.table("action_targets", targets)
+    files.table("action_evidence", action_evidence)
 
 
 # ------------------------------------------------------------------ the package
@@ -1383,6 +1552,7 @@ def synthesize(template: Path, out: Path, claims: int, seed: int, corrupt: int =
     check_model(template, descriptor)
     (out / "data").mkdir(parents=True, exist_ok=True)
     shutil.copytree(template / "schemas", out / "schemas")
+    generate(out, claims, random.Random(seed))
     descriptor.update({
         "name": "cnru-synthetic",
         "title": f"Synthetic package of the {descriptor.get('name', 'cnru')} model",
@@ -1391,9 +1561,9 @@ def synthesize(template: Path, out: Path, claims: int, seed: int, corrupt: int =
                         f"{descriptor.get('name', 'the template')}. Not a record of real events."),
         "sources": [{"title": "Synthetic texts generated by cnru.synth, in sources/"}],
     })
+    # last, so that an interrupted run leaves no package that looks complete
     (out / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False)
                                           + "\n", encoding="utf-8")
-    generate(out, claims, random.Random(seed))
     if not corrupt:
         return []
     planted = plant(out, claims, seed, corrupt)

@@ -1,0 +1,181 @@
+"""Benchmark: stock `frictionless validate`, `cnru validate` and `cnru build` on synthetic
+packages of 10k, 100k and 1M claims, whole processes (start-up included), with peak memory.
+
+    .venv/bin/python benchmarks/run.py            # 10k, 100k, 1M claims; 3 runs each
+    .venv/bin/python benchmarks/run.py --sizes 10000 --runs 1 --no-frictionless-at 100000
+
+Prints a table of medians and writes it to BENCHMARKS.md (between the RESULTS markers), with
+the machine and the versions. Packages are generated under benchmarks/packages/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ROOT / "benchmarks" / "packages"
+REPORT = ROOT / "BENCHMARKS.md"
+BIN = Path(sys.executable).parent
+# Runs a command and prints its own peak memory: RUSAGE_CHILDREN of a process with one child.
+MEASURE = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+           "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+           "stderr=subprocess.DEVNULL).returncode; "
+           "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+           " code)")
+# A bare DuckDB copy of the same CSV files to Parquet: the floor for `cnru build`.
+BARE_COPY = ("import duckdb, pathlib, sys; package = pathlib.Path(sys.argv[1]); "
+             "out = pathlib.Path(sys.argv[2]); out.mkdir(exist_ok=True); con = duckdb.connect(); "
+             "[con.execute(f\"COPY (SELECT * FROM read_csv('{f}')) TO '{out / (f.stem + '.parquet')}'"
+             " (FORMAT parquet, COMPRESSION zstd)\") for f in sorted((package / 'data').glob('*.csv'))]")
+
+
+@dataclass
+class Measure:
+    what: str
+    claims: int
+    seconds: float
+    peak_mb: float
+    ok: bool
+
+
+def measure(command: list[str], cwd: Path = ROOT) -> tuple[float, float, int]:
+    output = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, check=True,
+                            capture_output=True, text=True).stdout.split()
+    return float(output[0]), int(output[1]) / 1024, int(output[2])
+
+
+def package(claims: int) -> Path:
+    out = PACKAGES / f"claims-{claims}"
+    if not (out / "datapackage.json").is_file():
+        subprocess.run([str(BIN / "cnru"), "synth", str(out), "--claims", str(claims),
+                        "--seed", "1"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return out
+
+
+def commands(claims: int, path: Path, frictionless: bool) -> dict[str, tuple[list[str], Path]]:
+    sources = str(path / "sources")
+    runs = {
+        "cnru validate": ([str(BIN / "cnru"), "validate", str(path), "--sources-dir", sources],
+                          ROOT),
+        "cnru build": ([str(BIN / "cnru"), "build", str(path), "--out",
+                        str(PACKAGES / f"build-{claims}"), "--sources-dir", sources], ROOT),
+        "DuckDB CSV to Parquet": ([sys.executable, "-c", BARE_COPY, str(path),
+                                   str(PACKAGES / f"bare-{claims}")], ROOT),
+    }
+    if frictionless:
+        runs["frictionless validate"] = ([str(BIN / "frictionless"), "validate",
+                                          "datapackage.json"], path)
+    return runs
+
+
+def run(sizes: list[int], runs: int, frictionless_up_to: int) -> list[Measure]:
+    results = []
+    shipped = ([str(BIN / "cnru"), "validate", str(ROOT)], ROOT)
+    plan = [(0, "cnru validate, shipped package", shipped)]
+    for claims in sizes:
+        path = package(claims)
+        plan += [(claims, name, command) for name, command in
+                 commands(claims, path, claims <= frictionless_up_to).items()]
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("benchmarking", total=len(plan) * runs)
+        for claims, name, (command, cwd) in plan:
+            samples = []
+            for _ in range(runs):
+                progress.update(task, description=f"{name} ({claims:,} claims)")
+                samples.append(measure(command, cwd))
+                progress.advance(task)
+            results.append(Measure(name, claims,
+                                   statistics.median(s[0] for s in samples),
+                                   statistics.median(s[1] for s in samples),
+                                   all(s[2] == 0 for s in samples)))
+    return results
+
+
+def table(results: list[Measure]) -> list[str]:
+    lines = ["| claims | command | median seconds | median peak MB | exit 0 |",
+             "|---:|---|---:|---:|---|"]
+    for r in results:
+        label = "shipped" if r.claims == 0 else f"{r.claims:,}"
+        lines.append(f"| {label} | {r.what} | {r.seconds:.2f} | {r.peak_mb:.0f} | "
+                     f"{'yes' if r.ok else 'NO'} |")
+    return lines
+
+
+def targets(results: list[Measure]) -> list[str]:
+    by = {(r.what, r.claims): r for r in results}
+    lines = []
+    largest = max(r.claims for r in results)
+    ours, theirs = by.get(("cnru validate", largest)), by.get(("frictionless validate", largest))
+    if ours and theirs:
+        lines.append(f"- `cnru validate` vs stock frictionless at {largest:,} claims: "
+                     f"{theirs.seconds / ours.seconds:.1f}x faster (target 20x), peak memory "
+                     f"{ours.peak_mb:.0f} MB vs {theirs.peak_mb:.0f} MB (target: lower)")
+    if ours:
+        lines.append(f"- `cnru validate` peak memory at {largest:,} claims: {ours.peak_mb:.0f} MB "
+                     "(target under 2 GB)")
+    shipped = by.get(("cnru validate, shipped package", 0))
+    if shipped:
+        lines.append(f"- `cnru validate` on the shipped package: {shipped.seconds:.2f} s "
+                     "(target under 1.5 s)")
+    built, bare = by.get(("cnru build", largest)), by.get(("DuckDB CSV to Parquet", largest))
+    if built and bare:
+        lines.append(f"- `cnru build` at {largest:,} claims: {built.seconds:.1f} s, "
+                     f"{built.seconds / bare.seconds:.1f}x a bare DuckDB CSV-to-Parquet copy "
+                     f"({bare.seconds:.1f} s; target within 2x)")
+    return lines
+
+
+def machine() -> list[str]:
+    memory = ""
+    if Path("/proc/meminfo").is_file():
+        total = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+        memory = f", {int(total.group(1)) / 1024 / 1024:.0f} GiB RAM" if total else ""
+    versions = ", ".join(f"{name} {version(name)}" for name in
+                         ("cnru", "duckdb", "frictionless", "pandera", "ibis-framework"))
+    return [f"- Machine: {platform.machine()}, {os.cpu_count()} cores{memory}, "
+            f"{platform.system()} {platform.release()}",
+            f"- Python {platform.python_version()}; {versions}"]
+
+
+def write_report(lines: list[str]) -> None:
+    text = REPORT.read_text(encoding="utf-8")
+    start, end = "<!-- RESULTS START -->", "<!-- RESULTS END -->"
+    block = "\n".join([start, *lines, end])
+    text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
+    REPORT.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--frictionless-up-to", type=int, default=1_000_000,
+                        help="run stock frictionless only up to this many claims")
+    parser.add_argument("--no-report", action="store_true", help="do not write BENCHMARKS.md")
+    args = parser.parse_args()
+    results = run(args.sizes, args.runs, args.frictionless_up_to)
+    lines = ["", *machine(), f"- Runs per measurement: {args.runs} (medians)", "",
+             *table(results), "", *targets(results), ""]
+    console = Console()
+    console.print("\n".join(lines), markup=False)
+    if not args.no_report:
+        write_report(lines)
+        (PACKAGES / "results.json").write_text(json.dumps([r.__dict__ for r in results], indent=2))
+
+
+if __name__ == "__main__":
+    main()
