@@ -24,7 +24,6 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress import Progress
-from rich.table import Table
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ROOT / "benchmarks" / "packages"

@@ -2,21 +2,34 @@
 CREATE OR REPLACE TABLE claims_by_category AS
 WITH
 categorised AS (
-    SELECT * FROM claims_detailed WHERE item_category IS NOT NULL
+    SELECT * FROM claims WHERE item_category IS NOT NULL
 ),
 
-final AS (
+sources_per_category AS (
+    SELECT categorised.item_category, count(DISTINCT evidence.source_id) AS sources
+    FROM categorised
+    JOIN claim_evidence AS evidence USING (claim_id)
+    GROUP BY categorised.item_category
+),
+
+counts AS (
     SELECT
-        CAST(item_category AS VARCHAR) AS item_category,
+        item_category,
         count(*) AS claims,
         count(*) FILTER (WHERE stance = 'asserts') AS asserted,
         count(*) FILTER (WHERE stance <> 'asserts') AS denied_or_unsupported,
         count(*) FILTER (WHERE hedge_as_stated IS NOT NULL) AS hedged,
         count(DISTINCT subject_entity_id) AS subjects,
-        count(DISTINCT asserted_by_entity_id) AS asserting_parties,
-        len(list_distinct(flatten(list(source_ids)))) AS sources
+        count(DISTINCT asserted_by_entity_id) AS asserting_parties
     FROM categorised
     GROUP BY item_category
+),
+
+final AS (
+    SELECT CAST(counts.item_category AS VARCHAR) AS item_category, counts.* EXCLUDE (item_category),
+           coalesce(sources_per_category.sources, 0) AS sources
+    FROM counts
+    LEFT JOIN sources_per_category USING (item_category)
 )
 
 SELECT * FROM final ORDER BY claims DESC, item_category;

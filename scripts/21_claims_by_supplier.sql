@@ -2,9 +2,11 @@
 CREATE OR REPLACE TABLE claims_by_supplier AS
 WITH
 supply AS (
-    SELECT *
-    FROM claims_detailed
-    WHERE predicate IN (
+    SELECT claims.*, subject.name AS subject_name, object.name AS object_name
+    FROM claims
+    JOIN entities AS subject ON subject.entity_id = claims.subject_entity_id
+    LEFT JOIN entities AS object ON object.entity_id = claims.object_entity_id
+    WHERE claims.predicate IN (
         'supplies', 'jointly-produces', 'considers-supplying', 'stops-supplying',
         'refrains-from-supplying'
     )

@@ -4,7 +4,7 @@ WITH
 final AS (
     SELECT
         claims.asserted_by_entity_id,
-        claims.asserted_by_name,
+        entities.name AS asserted_by_name,
         CAST(entities.entity_type AS VARCHAR) AS entity_type,
         count(*) AS claims,
         count(*) FILTER (WHERE claims.stance = 'asserts') AS asserts,
@@ -12,7 +12,7 @@ final AS (
         count(*) FILTER (WHERE claims.stance = 'finds-no-evidence') AS finds_no_evidence,
         count(*) FILTER (WHERE claims.hedge_as_stated IS NOT NULL) AS hedged,
         count(*) FILTER (WHERE claims.is_forecast) AS forecasts
-    FROM claims_detailed AS claims
+    FROM claims
     JOIN entities ON entities.entity_id = claims.asserted_by_entity_id
     GROUP BY ALL
 )

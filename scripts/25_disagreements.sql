@@ -2,9 +2,20 @@
 CREATE OR REPLACE TABLE disagreements AS
 WITH
 figures AS (
-    SELECT *
-    FROM evidence_detailed
-    WHERE figure_value IS NOT NULL
+    SELECT
+        evidence.*,
+        claims.predicate,
+        claims.item_category,
+        subject.name AS subject_name,
+        object.name AS object_name,
+        publisher.name AS publisher_name
+    FROM claim_evidence AS evidence
+    JOIN claims USING (claim_id)
+    JOIN entities AS subject ON subject.entity_id = claims.subject_entity_id
+    LEFT JOIN entities AS object ON object.entity_id = claims.object_entity_id
+    JOIN sources USING (source_id)
+    JOIN entities AS publisher ON publisher.entity_id = sources.publisher_entity_id
+    WHERE evidence.figure_value IS NOT NULL
 ),
 
 disputed AS (

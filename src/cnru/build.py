@@ -20,9 +20,9 @@ from pathlib import Path
 import duckdb
 
 from . import page
+from .db import WORK
 from .errors import BuildError, InvalidPackage
 from .schema_sql import (
-    as_list,
     comments,
     create_table,
     create_types,
@@ -152,7 +152,7 @@ def write_database(checked: Checked, staging: Path, result: BuildResult) -> None
             if keyword == "TABLE":
                 result.summaries.append(name)
     finally:
-        con.execute("USE memory")
+        con.execute(f"USE {WORK}")
 
 
 def write_about(con: duckdb.DuckDBPyConnection, package) -> None:
@@ -170,11 +170,9 @@ def export(checked: Checked, staging: Path, result: BuildResult) -> None:
     (staging / "parquet").mkdir()
     (staging / "summaries").mkdir()
     for resource in checked.loaded:
-        key = ", ".join(ident(k) for k in as_list(resource.schema.get("primaryKey") or []))
-        order = f" ORDER BY {key}" if key else ""
         target = staging / "parquet" / f"{resource.name}.parquet"
-        con.execute(f"COPY (SELECT * FROM {DIST}.{ident(resource.name)}{order}) "
-                    f"TO {literal(str(target))} (FORMAT parquet, COMPRESSION zstd)")
+        con.execute(f"COPY {DIST}.{ident(resource.name)} TO {literal(str(target))} "
+                    f"(FORMAT parquet, COMPRESSION zstd)")
     for name in result.summaries:
         for suffix, options in (("csv", "HEADER"), ("json", "FORMAT json, ARRAY true")):
             target = staging / "summaries" / f"{name}.{suffix}"

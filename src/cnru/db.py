@@ -15,11 +15,14 @@ DEFAULT_MEMORY_LIMIT = os.environ.get("CNRU_MEMORY_LIMIT", "1GB")
 # The storage format whose files are byte-identical for identical input (newer formats carry a
 # random database identifier); DuckDB 1.3 and later read it.
 STORAGE_VERSION = "v1.3.0"
+WORK = "work"  # the compressed in-memory database the tables are loaded into
 
 
 @contextmanager
-def sandbox(*allowed: Path, database: str = ":memory:", memory_limit: str | None = None):
-    """A connection that can read and write only inside `allowed` and its own spill directory."""
+def sandbox(*allowed: Path, memory_limit: str | None = None):
+    """A connection that can read and write only inside `allowed` and its own spill directory.
+    Its default database is `work`, kept in memory with compression (about half the memory of
+    plain in-memory tables, and faster to fill)."""
     spill = Path(tempfile.mkdtemp(prefix="cnru-spill-"))
     config = {
         "memory_limit": memory_limit or DEFAULT_MEMORY_LIMIT,
@@ -28,15 +31,22 @@ def sandbox(*allowed: Path, database: str = ":memory:", memory_limit: str | None
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
     }
-    if database != ":memory:":
-        config["storage_compatibility_version"] = STORAGE_VERSION
-    con = duckdb.connect(database, config=config)
+    con = duckdb.connect(config=config)
     try:
         directories = [str(p.resolve()) + os.sep for p in (*allowed, spill)]
         con.execute("SET enable_progress_bar = false")
+        con.execute("SET checkpoint_threshold = '1TB'")  # no checkpoints: the data is transient
         con.execute("SET allowed_directories = $1", [directories])
         con.execute("SET enable_external_access = false")
+        con.execute(f"ATTACH ':memory:' AS {WORK} (COMPRESS); USE {WORK}")
         yield con
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Another connection to the same database, for work in a second thread."""
+    other = con.cursor()
+    other.execute(f"USE {WORK}")
+    return other

@@ -1,21 +1,21 @@
-"""Load a resource's CSV into DuckDB as text, after the checks a file must pass first.
+"""Load a resource's CSV into DuckDB, after the checks a file must pass first.
 
-Every cell is read as text and cast later, so one bad date is one problem, not a dropped row.
-Rows keep their data-row number (`_row`, 1-based, as frictionless counts them less the header).
+Every cell is read as text and cast in the same scan that checks it (schema_sql.load_table), so
+one bad date is one problem, not a dropped row. Rows keep their data-row number (`_row`,
+1-based, as frictionless counts them less the header).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import mmap
 from pathlib import Path
 
 import duckdb
 
 from .descriptor import Resource
 from .problems import Problem
-from .schema_sql import EXTRA, RAW, ROW, ident, literal, table
+from .schema_sql import EXTRA, ROWS, TYPED, literal, load_table, table, typed_view
 
 SNIFF_BYTES = 1 << 20
 NO_NULL = "\x01cnru-no-null\x01"  # empty cells stay '' (missing), padded cells become NULL
@@ -23,14 +23,15 @@ REJECT_CODES = {"INVALID ENCODING": "encoding-error"}
 
 
 def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource) -> list[Problem]:
-    """Create `raw."<name>"`; return the file-level problems (the table exists if none)."""
+    """Create `typed."<name>"`; return the file-level problems (the table exists if none)."""
     problems = check_file(resource)
     if problems:
         return problems
     problems = read_csv(con, resource)
     if problems:
         return problems
-    blanks = blank_rows(resource.path)
+    stored = con.execute(f"SELECT count(*) FROM {table(TYPED, resource.name + ROWS)}").fetchone()[0]
+    blanks = blank_rows(resource.path, stored)
     number_rows(con, resource, blanks)
     return [Problem.of("blank-row", resource.relpath, "the row is blank", row=row)
             for row in blanks]
@@ -66,7 +67,6 @@ def check_file(resource: Resource) -> list[Problem]:
 
 def read_csv(con: duckdb.DuckDBPyConnection, resource: Resource) -> list[Problem]:
     columns = {name: "VARCHAR" for name in [*resource.field_names, EXTRA]}
-    cells = table(RAW, resource.name + "$cells")
     rejects = "cnru_rejects"
     options = (f"auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"', "
                f"columns = {columns!r}, null_padding = true, strict_mode = false, "
@@ -75,9 +75,11 @@ def read_csv(con: duckdb.DuckDBPyConnection, resource: Resource) -> list[Problem
     path = literal(str(resource.path))
     for parallel in ("true", "false"):  # quoted newlines need the single-threaded reader
         try:
-            con.execute(f"CREATE OR REPLACE TABLE {cells} AS "
-                        f"SELECT * FROM read_csv({path}, {options}, parallel = {parallel})")
+            source = f"read_csv({path}, {options}, parallel = {parallel})"
+            con.execute(load_table(resource.name, resource.schema, source))
             break
+        except (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException):
+            raise  # a bug in the generated SQL, not a problem of the file
         except duckdb.Error as error:
             if parallel == "false":
                 return [Problem.of("csv-error", resource.relpath,
@@ -87,7 +89,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, resource: Resource) -> list[Problem
     con.execute(f"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan")
     if rejected:
         line, kind, message = rejected[0]
-        con.execute(f"DROP TABLE {cells}")
+        con.execute(f"DROP TABLE {table(TYPED, resource.name + ROWS)}")
         return [Problem.of(REJECT_CODES.get(kind, "csv-error"), resource.relpath,
                            f"line {line}: {message}; the rest of the file is not checked")]
     return []
@@ -97,14 +99,18 @@ def first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0]
 
 
-def blank_rows(path: Path) -> list[int]:
-    """Data-row numbers of blank lines, which DuckDB skips but frictionless counts."""
+def blank_rows(path: Path, rows: int) -> list[int]:
+    """Data-row numbers of blank lines, which DuckDB skips but frictionless counts. One count of
+    line ends says whether there are any (or quoted newlines); only then is the file parsed
+    again, by Python's csv module, to find them."""
+    lines, last = 0, b"\n"
     with open(path, "rb") as file:
-        if file.seek(0, 2) == 0:
-            return []
-        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            if data.find(b"\n\n") < 0 and data.find(b"\n\r\n") < 0:
-                return []
+        for chunk in iter(lambda: file.read(1 << 24), b""):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    lines += last != b"\n"
+    if lines == rows + 1:
+        return []
     with open(path, encoding="utf-8-sig", newline="") as file:
         reader = csv.reader(file)
         next(reader, None)
@@ -112,11 +118,8 @@ def blank_rows(path: Path) -> list[int]:
 
 
 def number_rows(con: duckdb.DuckDBPyConnection, resource: Resource, blanks: list[int]) -> None:
-    """`raw."<name>"`: the cells with `_row`, counting the blank rows DuckDB skipped."""
-    cells = table(RAW, resource.name + "$cells")
-    # the k-th stored row (0-based rowid k) is data row k + 1 + #{blank j : blank_j - j <= k}
+    """`typed."<name>"` with `_row`, counting the blank rows DuckDB skipped: the k-th stored row
+    (rowid k) is data row k + 1 + #{blank j : blank_j - j <= k}."""
     shifts = [blank - rank for rank, blank in enumerate(blanks, start=1)]
-    offset = (f" + len(list_filter({shifts}, lambda s: s <= rowid))" if shifts else "")
-    columns = ", ".join(ident(c) for c in [*resource.field_names, EXTRA])
-    con.execute(f"CREATE OR REPLACE VIEW {table(RAW, resource.name)} AS "
-                f"SELECT rowid + 1{offset} AS {ROW}, {columns} FROM {cells}")
+    offset = f" + len(list_filter({shifts}, lambda s: s <= rowid))" if shifts else ""
+    con.execute(typed_view(resource.name, resource.schema, offset))

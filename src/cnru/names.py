@@ -15,22 +15,22 @@ from .problems import Problem
 
 
 @cache
-def lookalikes() -> dict[str, list[str]]:
+def folding() -> dict[int, str]:
+    """A str.translate table: each non-ASCII character that can be confused with an ASCII one
+    maps to it (a Cyrillic "а" to "a"). ASCII look-alikes (0 and O, l and I) are left alone: in
+    Latin names they are different letters more often than disguises."""
     data = files("confusable_homoglyphs") / "confusables.json"
-    table = json.loads(data.read_text(encoding="utf-8"))
-    return {char: [glyph["c"] for glyph in glyphs] for char, glyphs in table.items()}
-
-
-@cache
-def fold_char(char: str) -> str:
-    """The smallest ASCII character `char` can be confused with, or `char` itself."""
-    ascii_twins = [glyph for glyph in lookalikes().get(char, []) if glyph.isascii()]
-    return min([char, *ascii_twins]) if ascii_twins or char.isascii() else char
+    table = {}
+    for char, glyphs in json.loads(data.read_text(encoding="utf-8")).items():
+        ascii_twins = [glyph["c"] for glyph in glyphs if glyph["c"].isascii()]
+        if len(char) == 1 and not char.isascii() and ascii_twins:
+            table[ord(char)] = min(ascii_twins)
+    return table
 
 
 def fold(name: str) -> str:
     text = " ".join(unicodedata.normalize("NFKC", name).casefold().split())
-    return "".join(fold_char(char) for char in text).casefold()
+    return text.translate(folding()).casefold()
 
 
 def duplicate_names(con: duckdb.DuckDBPyConnection, path: str) -> list[Problem]:

@@ -9,6 +9,7 @@ from importlib.resources import files
 import duckdb
 from jinja2 import Environment, select_autoescape
 
+PAGE_ROWS = 30  # rows of each table shown on the page; the summaries hold them all
 TABLES = {
     "claims_by_category": "Claims by item category",
     "sanctions_timeline": "Sanctions and countermeasures",
@@ -20,11 +21,17 @@ TABLES = {
 
 
 def collect(con: duckdb.DuckDBPyConnection, database: str) -> dict:
-    """The summary tables as {name: {"columns": [...], "rows": [...]}}."""
+    """The summary tables as {name: {"columns": [...], "rows": [...]}}; a package without the
+    model's scripts has none."""
+    present = {row[0] for row in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = $1", [database]).fetchall()}
     content = {}
     for name in TABLES:
-        result = con.execute(f'SELECT * FROM {database}."{name}"')
-        content[name] = {"columns": [d[0] for d in result.description], "rows": result.fetchall()}
+        if name in present:
+            total = con.execute(f'SELECT count(*) FROM {database}."{name}"').fetchone()[0]
+            result = con.execute(f'SELECT * FROM {database}."{name}" LIMIT {PAGE_ROWS}')
+            content[name] = {"columns": [d[0] for d in result.description],
+                             "rows": result.fetchall(), "total": total}
     return content
 
 
@@ -90,12 +97,16 @@ def render(package, content: dict, result) -> str:
     environment.filters["cell"] = cell
     template = environment.from_string(
         (files("cnru") / "templates" / "index.html").read_text(encoding="utf-8"))
-    timeline = content["sanctions_timeline"]
-    undated = sum(1 for row in timeline["rows"] if row[0] is None)
-    return template.render(
-        package=package.descriptor, rows=result.rows, tables=content, titles=TABLES,
-        charts=[("chart-sanctions-timeline", "Sanctions timeline (dated actions)",
-                 timeline_chart(timeline),
-                 f"{undated} action(s) without a known date are listed in the table below."),
-                ("chart-claims-by-category", "Claims by item category",
-                 category_chart(content["claims_by_category"]), "")])
+    charts = []
+    if "sanctions_timeline" in content:
+        timeline = content["sanctions_timeline"]
+        undated = sum(1 for row in timeline["rows"] if row[0] is None)
+        charts.append(("chart-sanctions-timeline", "Sanctions timeline (dated actions)",
+                       timeline_chart(timeline),
+                       f"{undated} action(s) without a known date are listed in the table below."))
+    if "claims_by_category" in content:
+        charts.append(("chart-claims-by-category", "Claims by item category",
+                       category_chart(content["claims_by_category"]), ""))
+    titles = {name: title for name, title in TABLES.items() if name in content}
+    return template.render(package=package.descriptor, rows=result.rows, tables=content,
+                           titles=titles, charts=charts)

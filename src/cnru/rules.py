@@ -8,13 +8,13 @@ applicable) where a row passes. The joins and unions a rule needs are views in
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 
 import duckdb
 import ibis
-import pandera.ibis as pa
 
 from .problems import Problem
 
@@ -25,11 +25,11 @@ MODEL = ("sources", "entities", "entity_aliases", "claims", "claim_evidence", "a
 
 @dataclass(frozen=True)
 class Target:
-    table: ibis.Table  # with columns resource, _row and `field_column`
+    table: ibis.Table  # with columns resource, _row, `field_column` and `value_column`
     ok: Expression
     message: str
     field_column: str = "field"
-    value_column: str | None = None  # report this column's value instead of the cell
+    value_column: str | None = None  # the column holding the judged value; default: the field
 
 
 class Tables:
@@ -49,9 +49,6 @@ class Tables:
         if name.startswith("__"):
             raise AttributeError(name)
         return self.table("typed", name)
-
-    def raw(self, name: str) -> ibis.Table:
-        return self.table("raw", name)
 
     def context(self, name: str) -> ibis.Table:
         return self.table("context", name)
@@ -82,21 +79,28 @@ def run_rules(tables: Tables, paths: dict[str, str]) -> list[Problem]:
                if (target := make_target(tables)) is not None}
     problems = []
     for code in breaking(tables, targets):
-        problems.extend(judge(tables, code, targets[code], paths))
+        problems.extend(judge(code, targets[code], paths))
     return problems
 
 
 def breaking(tables: Tables, targets: dict[str, Target]) -> list[str]:
-    """The rules some row breaks, counted in one query, so that a valid package is judged
-    quickly; pandera then collects the failing rows of just these."""
-    counts = {code: target.table.filter(~target.ok.fill_null(True)).count().as_scalar()
-              for code, target in targets.items()}
-    one_row = ibis.literal(1).name("one").as_table()
-    totals = tables.backend.execute(one_row.select(**counts)).iloc[0]
+    """The rules some row breaks, counted in one query (one scan per table, however many rules
+    read it), so that a valid package is judged quickly; pandera then collects the failing rows
+    of just these rules."""
+    by_table: dict[ibis.Table, dict[str, Expression]] = {}
+    for code, target in targets.items():
+        by_table.setdefault(target.table, {})[code] = (~target.ok.fill_null(True)).sum()
+    counts = [table.aggregate(**sums) for table, sums in by_table.items()]
+    query = counts[0]
+    for count in counts[1:]:
+        query = query.cross_join(count)
+    totals = tables.backend.to_pyarrow(query).to_pylist()[0]
     return [code for code in targets if totals[code]]
 
 
 def failing_rows(code: str, table: ibis.Table, ok: Expression) -> list[dict]:
+    import pandera.ibis as pa  # only when a rule fails: pandera collects the failure cases
+
     schema = pa.DataFrameSchema(checks=[pa.Check(lambda _data: ok, name=code)])
     try:
         schema.validate(table, lazy=True)
@@ -105,25 +109,25 @@ def failing_rows(code: str, table: ibis.Table, ok: Expression) -> list[dict]:
     return []
 
 
-def judge(tables: Tables, code: str, target: Target, paths: dict[str, str]) -> list[Problem]:
-    found = [(case["resource"], int(case["_row"]), case[target.field_column],
-              case.get(target.value_column) if target.value_column else None)
-             for case in failing_rows(code, target.table, target.ok)]
-    cells = {} if target.value_column else cells_as_written(tables, found)
-    return [Problem.of(code, paths[resource], target.message, row=row, field=field,
-                       value=value if target.value_column else cells.get((resource, row, field)))
-            for resource, row, field, value in found]
+def shown(value) -> str | None:
+    """A judged value as the CSV would write it."""
+    if value is None or value != value:  # NULL, NaN, NaT
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
-def cells_as_written(tables: Tables, found) -> dict[tuple[str, int, str], str]:
-    """The CSV cells behind the problems, so the report shows what the contributor wrote."""
-    cells = {}
-    for resource, field in {(r, f) for r, _, f, _ in found}:
-        rows = [row for r, row, f, _ in found if (r, f) == (resource, field)]
-        raw = tables.raw(resource)
-        selected = raw.filter(raw._row.isin(rows)).select("_row", field).to_pyarrow().to_pylist()
-        cells.update({(resource, cell["_row"], field): cell[field] for cell in selected})
-    return cells
+def judge(code: str, target: Target, paths: dict[str, str]) -> list[Problem]:
+    problems = []
+    for case in failing_rows(code, target.table, target.ok):
+        field = case[target.field_column]
+        value = case.get(target.value_column or field)
+        problems.append(Problem.of(code, paths[case["resource"]], target.message,
+                                   row=int(case["_row"]), field=field, value=shown(value)))
+    return problems
 
 
 # ------------------------------------------------------------------ dates and periods
@@ -141,7 +145,7 @@ def date_after_publication(t: Tables) -> Target:
     dated = t.context("dated_claims_and_actions")
     return Target(dated, dated.forecast | (dated.date <= dated.published_by),
                   "the date is after a supporting source was published (a claim about the "
-                  "future needs is_forecast = true)")
+                  "future needs is_forecast = true)", value_column="date")
 
 
 @rule("date-precision")
@@ -162,14 +166,15 @@ def date_precision(t: Tables) -> Target:
                     (date.isnull(), False),
                     *((precision == name, test) for name, test in fits.items()),
                     else_=True)
-    return Target(dates, ok, "the date and its precision disagree")
+    return Target(dates, ok, "the date and its precision disagree", value_column="date")
 
 
 @rule("note-missing")
 def note_missing(t: Tables) -> Target:
     derivations = t.context("derivations")
-    return Target(derivations, ~derivations.needed | derivations.given,
-                  "a date, period or derived count is given without saying how it was derived")
+    return Target(derivations, ~derivations.needed | derivations.note.notnull(),
+                  "a date, period or derived count is given without saying how it was derived",
+                  value_column="note")
 
 
 # ------------------------------------------------------------------ quantities
@@ -179,14 +184,16 @@ def note_missing(t: Tables) -> Target:
 def percent_out_of_range(t: Tables) -> Target:
     quantities = t.context("quantities")
     return Target(quantities, (quantities.unit != "percent") | (quantities.value <= 100),
-                  "a percentage must be between 0 and 100", field_column="value_field")
+                  "a percentage must be between 0 and 100", field_column="value_field",
+                  value_column="value")
 
 
 @rule("quantity-unit-missing")
 def quantity_unit_missing(t: Tables) -> Target:
     quantities = t.context("quantities")
     return Target(quantities, quantities.value.isnull() | quantities.unit.notnull(),
-                  "the quantity has a value but no unit", field_column="unit_field")
+                  "the quantity has a value but no unit", field_column="unit_field",
+                  value_column="unit")
 
 
 @rule("quantity-value-missing")
@@ -194,7 +201,8 @@ def quantity_value_missing(t: Tables) -> Target:
     quantities = t.context("quantities")
     unused = quantities.unit.isnull() & quantities.qualifier.isnull()
     return Target(quantities, quantities.value.notnull() | unused,
-                  "a unit or qualifier is given without a value", field_column="value_field")
+                  "a unit or qualifier is given without a value", field_column="value_field",
+                  value_column="value")
 
 
 @rule("claim-quantity-mismatch")
@@ -273,39 +281,11 @@ def quote_not_in_source(t: Tables) -> Target | None:
         return None
     verbatim = t.context("verbatim")
     return Target(verbatim, verbatim.found,
-                  "not found verbatim in the archived text of the source")
+                  "not found verbatim in the archived text of the source", value_column="text")
 
 
 @rule("as-stated-not-in-quote")
 def as_stated_not_in_quote(t: Tables) -> Target:
     stated = t.context("as_stated")
-    return Target(stated, stated.found, "not found in the row's evidence quote(s)")
-
-
-# ------------------------------------------------------------------ cells: safety and hygiene
-
-FORMULA = r"^([=+\-@]([^0-9]|$)|[\t\r])"
-CONTROL = r"[\x00-\x1f\x7f]"
-SPACE = r"^[ \t\n\r\f\v]|[ \t\n\r\f\v]$|\xa0"
-
-
-@rule("formula-injection")
-def formula_injection(t: Tables) -> Target:
-    cells = t.context("cells")
-    return Target(cells, ~cells.cell.re_search(FORMULA),
-                  "spreadsheets would run this cell as a formula", value_column="cell")
-
-
-@rule("control-character")
-def control_character(t: Tables) -> Target:
-    cells = t.context("cells")
-    return Target(cells, ~cells.cell.re_search(CONTROL),
-                  "the cell contains a control character", value_column="cell")
-
-
-@rule("bad-whitespace")
-def bad_whitespace(t: Tables) -> Target:
-    cells = t.context("cells")
-    names = cells.filter((cells.field == "name") | cells.field.endswith("_id"))
-    return Target(names, ~names.cell.re_search(SPACE),
-                  "leading, trailing or non-breaking space", value_column="cell")
+    return Target(stated, stated.found, "not found in the row's evidence quote(s)",
+                  value_column="text")

@@ -4,14 +4,18 @@ This is the one place that turns Table Schema into SQL, so types and vocabularie
 restated by hand. The casts follow frictionless's readers, so a cell is valid here exactly when
 frictionless reads it (see docs/validation.md for the few deliberate differences).
 
-Raw tables hold every cell as text (`raw."<name>"`: the fields, `_extra` for the first surplus
-cell, `_row` for the 1-based data row); padding NULL marks a missing cell, '' an empty one.
+CSV cells arrive as text (the fields, and `_extra` for the first surplus cell); padding NULL
+marks a missing cell, '' an empty one. `typed."<name>"` holds the typed values, `_row` (the
+1-based data row) and `_problems` (the row's cell problems, found in the same scan).
 """
 
 from __future__ import annotations
 
-RAW, TYPED = "raw", "typed"
-ROW, EXTRA = "_row", "_extra"
+from .cell_rules import CELL_RULES
+
+TYPED = "typed"
+ROW, EXTRA, ROWS, PROBLEMS = "_row", "_extra", "$rows", "_problems"
+CAST = "$t"  # suffix of a field's cast while loading
 DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE",
                 "boolean": "BOOLEAN", "date": "DATE"}
 TRUE_VALUES = ["true", "True", "TRUE", "1"]
@@ -166,55 +170,83 @@ def constraint_text(field: dict, name: str) -> str:
     return f'{text} (constraint "{name}")'
 
 
-def typed_table(name: str, schema: dict) -> str:
-    """`typed."<name>"`: each field cast to its type; NULL where missing or unreadable."""
-    columns = ", ".join(f"{cast(f, ident(f['name']), schema)} AS {ident(f['name'])}"
-                        for f in schema["fields"])
-    return (f"CREATE OR REPLACE TABLE {table(TYPED, name)} AS "
-            f"SELECT {ROW}, {columns} FROM {table(RAW, name)}")
-
-
-def schema_problems(name: str, schema: dict, resolvable: set[str]) -> str:
-    """One query listing every row and cell problem the schema defines, as frictionless reports
-    them: (code, row, field, value, detail). The cell checks run in one scan; keys need their
-    own. Foreign keys are checked against the resources in `resolvable` (those loaded)."""
-    checks = cell_checks(schema)
+def load_table(name: str, schema: dict, source: str) -> str:
+    """`typed."<name>$rows"` from `source` (a read_csv of text cells) in one scan: each field cast
+    to its type (NULL where missing or unreadable) and `_problems`, the list of every problem of
+    the row's cells (NULL for a clean row). Each cell is cast once (`<field>$t`) and the checks
+    read the cast; a row's problems are listed only if one of the cheap row tests flags it."""
+    fields = schema["fields"]
+    checks, row_tests = cell_checks(schema)
     found = ", ".join(f"CASE WHEN {condition} THEN {{'code': {literal(code)}, 'field': {field}, "
                       f"'value': {value}, 'detail': {literal(detail)}}} END"
                       for code, field, value, detail, condition in checks)
-    any_found = " OR ".join(f"coalesce({condition}, FALSE)" for *_, condition in checks)
-    blank = " AND ".join(is_missing(ident(f["name"]), schema) for f in schema["fields"]) or "FALSE"
-    cells = (f"WITH cells AS (SELECT *, {blank} AS _blank FROM {table(RAW, name)}), "
-             f"flagged AS (SELECT {ROW}, unnest(list_filter([{found}], lambda p: p IS NOT NULL)) "
-             f"AS p FROM cells WHERE {any_found}) "
-             f"SELECT p.code, {ROW}, p.field, p.value, p.detail FROM flagged")
+    flagged = " OR ".join(f"coalesce({test}, FALSE)" for test in row_tests)
+    blank = " AND ".join(is_missing(ident(f["name"]), schema) for f in fields) or "FALSE"
+    typed = ", ".join(f"{cast(f, ident(f['name']), schema)} AS {ident(f['name'] + CAST)}"
+                      for f in fields)
+    columns = ", ".join(f"{ident(f['name'] + CAST)} AS {ident(f['name'])}" for f in fields)
+    return (f"CREATE OR REPLACE TABLE {table(TYPED, name + ROWS)} AS "
+            f"WITH cells AS (SELECT *, {blank} AS _blank FROM {source}), "
+            f"casted AS (SELECT *, {typed} FROM cells) "
+            f"SELECT {columns}, CASE WHEN {flagged} THEN "
+            f"list_filter([{found}], lambda p: p IS NOT NULL) END AS {PROBLEMS} FROM casted")
+
+
+def typed_view(name: str, schema: dict, offset: str = "") -> str:
+    """`typed."<name>"`: the typed rows with `_row`, their data-row number (see load.py)."""
+    columns = ", ".join(ident(f["name"]) for f in schema["fields"])
+    return (f"CREATE OR REPLACE VIEW {table(TYPED, name)} AS SELECT rowid + 1{offset} AS {ROW}, "
+            f"{columns}, {PROBLEMS} FROM {table(TYPED, name + ROWS)}")
+
+
+def schema_problems(name: str, schema: dict, resolvable: set[str]) -> str:
+    """Every row and cell problem the schema defines, as frictionless reports them:
+    (code, row, field, value, detail). Cell problems were found while loading; keys are checked
+    here. Foreign keys are checked against the resources in `resolvable` (those loaded)."""
+    cells = (f"SELECT p.code, {ROW}, p.field, p.value, p.detail FROM (SELECT {ROW}, "
+             f"unnest({PROBLEMS}) AS p FROM {table(TYPED, name)} WHERE {PROBLEMS} IS NOT NULL)")
     return "\nUNION ALL\n".join([cells, *key_checks(name, schema, resolvable)])
 
 
-def cell_checks(schema: dict) -> list[tuple[str, str, str, str | None, str]]:
-    """(code, field SQL, value SQL, detail, condition) for each check of single cells; the
-    conditions read the `cells` CTE, whose `_blank` marks rows with no values."""
+def cell_checks(schema: dict) -> tuple[list[tuple[str, str, str, str | None, str]], list[str]]:
+    """The checks of single cells, as (code, field SQL, value SQL, detail, condition), and the
+    row tests: a row none of them flags has no problem. Conditions read the text cells, their
+    casts (`<field>$t`) and `_blank`, true for a row with no values."""
     checks = [("blank-row", "NULL", "NULL", None, "_blank"),
               ("extra-cell", "NULL", EXTRA, None, f"{EXTRA} IS NOT NULL AND NOT _blank")]
+    tests = ["_blank", f"{EXTRA} IS NOT NULL"]
     for field in schema["fields"]:
         column, label = ident(field["name"]), literal(field["name"])
-        present = f"NOT _blank AND NOT {is_missing(column, schema)}"
+        typed = ident(field["name"] + CAST)
+        missing = is_missing(column, schema)
         checks.append(("missing-cell", label, "NULL", None, f"{column} IS NULL AND NOT _blank"))
+        tests.append(f"{column} IS NULL")
         if field.get("type", "string") != "string":
-            checks.append(("type-error", label, column, type_text(field),
-                           f"{present} AND NOT {is_valid(field, column)}"))
+            unreadable = f"NOT _blank AND NOT {missing} AND {typed} IS NULL"
+            checks.append(("type-error", label, column, type_text(field), unreadable))
+            tests.append(f"NOT {missing} AND {typed} IS NULL")
         if field.get("constraints", {}).get("required"):
             checks.append(("constraint-error", label, column, constraint_text(field, "required"),
-                           f"NOT _blank AND {is_missing(column, schema)}"))
-        typed = cast(field, column, schema)
+                           f"NOT _blank AND {missing}"))
+            tests.append(missing)
         for constraint, violation in constraint_violations(field, column, typed):
-            checks.append(("constraint-error", label, column, constraint_text(field, constraint),
-                           f"{present} AND {is_valid(field, column)} AND {violation}"))
-    return checks
+            condition = f"{typed} IS NOT NULL AND {violation}"
+            checks.append(("constraint-error", label, column,
+                           constraint_text(field, constraint), f"NOT _blank AND {condition}"))
+            tests.append(condition)
+    names = [f["name"] for f in schema["fields"]]
+    for code, rule in CELL_RULES.items():
+        columns = [ident(n) for n in names if rule.applies(n)]
+        for column in columns:
+            checks.append((code, literal(column.strip('"')), column, rule.message,
+                           f"{column} IS NOT NULL AND {rule.cell(column)}"))
+        if columns:
+            tests.append(rule.row(columns))
+    return checks, tests
 
 
 def key_checks(name: str, schema: dict, resolvable: set[str]) -> list[str]:
-    """Unique fields, the primary key and foreign keys, over the typed table."""
+    """Unique fields, the primary key and foreign keys, over the typed rows."""
     typed = table(TYPED, name)
     queries = [duplicates("unique-error", typed, [f["name"]], skip_null=True)
                for f in schema["fields"] if f.get("constraints", {}).get("unique")]
@@ -239,13 +271,17 @@ def as_list(value) -> list[str]:
 
 def duplicates(code: str, typed: str, columns: list[str], *, skip_null: bool,
                where: str = "TRUE") -> str:
-    """Rows whose value(s) repeat an earlier row's: every occurrence after the first."""
+    """Rows whose value(s) repeat an earlier row's: every occurrence after the first. Repeated
+    keys are found by aggregation first, so the window sorts only their rows."""
     keys = ", ".join(ident(c) for c in columns)
     value = " || ', ' || ".join(f"coalesce(CAST({ident(c)} AS VARCHAR), '')" for c in columns)
     if skip_null:
         where = f"{where} AND " + " AND ".join(f"{ident(c)} IS NOT NULL" for c in columns)
+    match = " AND ".join(f"t.{ident(c)} IS NOT DISTINCT FROM r.{ident(c)}" for c in columns)
     return (f"SELECT {literal(code)}, {ROW}, {literal(', '.join(columns))}, {value}, "
-            f"'the same as in an earlier row' FROM {typed} WHERE {where} "
+            f"'the same as in an earlier row' FROM (SELECT t.* FROM {typed} t SEMI JOIN "
+            f"(SELECT {keys} FROM {typed} WHERE {where} GROUP BY ALL HAVING count(*) > 1) r "
+            f"ON {match}) WHERE {where} "
             f"QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {ROW}) > 1")
 
 
@@ -296,29 +332,29 @@ def create_types(types: dict, database: str) -> list[str]:
 
 
 def create_table(name: str, schema: dict, types: dict, database: str) -> str:
-    """The table a user queries: typed columns, ENUMs, NOT NULL and the primary key."""
+    """The table a user queries: typed columns, ENUMs and NOT NULL. (Keys were validated; a
+    PRIMARY KEY index would double the time to fill a large table, so the key is named in the
+    table's comment instead.)"""
     columns = []
     for field in schema["fields"]:
         enum = types.get((name, field["name"]))
         kind = f"{database}.{ident(enum[0])}" if enum else DUCKDB_TYPES[field.get("type", "string")]
         required = " NOT NULL" if field.get("constraints", {}).get("required") else ""
         columns.append(f"{ident(field['name'])} {kind}{required}")
-    key = as_list(schema.get("primaryKey") or [])
-    if key:
-        columns.append(f"PRIMARY KEY ({', '.join(ident(k) for k in key)})")
     return f"CREATE TABLE {database}.{ident(name)} ({', '.join(columns)})"
 
 
 def fill_table(name: str, schema: dict, database: str) -> str:
-    key = as_list(schema.get("primaryKey") or []) or [ROW]
+    """Rows in the order of the CSV, which is the package's canonical order."""
     columns = ", ".join(ident(f["name"]) for f in schema["fields"])
-    order = ", ".join(ident(k) for k in key)
-    return (f"INSERT INTO {database}.{ident(name)} SELECT {columns} FROM {table(TYPED, name)} "
-            f"ORDER BY {order}")
+    return f"INSERT INTO {database}.{ident(name)} SELECT {columns} FROM {table(TYPED, name)}"
 
 
 def comments(name: str, description: str, schema: dict, database: str) -> list[str]:
     target = f"{database}.{ident(name)}"
+    key = ", ".join(as_list(schema.get("primaryKey") or []))
+    if key:
+        description = f"{description} Primary key: {key}."
     statements = [f"COMMENT ON TABLE {target} IS {literal(description)}"]
     statements += [f"COMMENT ON COLUMN {target}.{ident(f['name'])} IS "
                    f"{literal(f.get('description', ''))}" for f in schema["fields"]]

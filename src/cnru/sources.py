@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import duckdb
 
 from .problems import Problem
-
-MAX_TEXT_BYTES = 50_000_000
 
 
 def load_source_texts(con: duckdb.DuckDBPyConnection, sources_dir: Path | None,
@@ -23,24 +20,39 @@ def load_source_texts(con: duckdb.DuckDBPyConnection, sources_dir: Path | None,
                            f"no sources directory at {sources_dir}; quotes and hashes were "
                            "not checked")], False
     root = sources_dir.resolve()
-    problems, texts = [], []
-    rows = con.execute("SELECT _row, source_id, archive_file, archive_sha256 FROM typed.sources "
+    problems, present = [], []
+    rows = con.execute("SELECT _row, source_id, archive_file FROM typed.sources "
                        "WHERE source_id IS NOT NULL AND archive_file IS NOT NULL ORDER BY _row")
-    for row, source_id, name, expected in rows.fetchall():
-        file = (root / name).resolve()
-        if not file.is_relative_to(root) or not file.is_file():
+    for row, source_id, name in rows.fetchall():
+        file = (root / name).resolve()  # the schema's pattern already keeps names plain
+        if file.is_relative_to(root) and file.is_file():
+            present.append((row, source_id, str(file)))
+        else:
             problems.append(Problem.of("source-file-missing", path,
                                        f"{name} is not in the sources directory", row=row,
                                        field="archive_file", value=name))
-            continue
-        with open(file, "rb") as handle:
-            data = handle.read(MAX_TEXT_BYTES)
-        actual = hashlib.sha256(data).hexdigest()
-        if expected and actual != expected:
-            problems.append(Problem.of("source-hash-mismatch", path,
-                                       f"{name} has SHA-256 {actual}", row=row,
-                                       field="archive_sha256", value=expected))
-        texts.append((source_id, data.decode("utf-8", errors="replace")))
-    if texts:
-        con.executemany("INSERT INTO context.source_texts VALUES (?, ?)", texts)
+    if not present:
+        return problems, True
+    rows, ids, files = (list(column) for column in zip(*present, strict=True))
+    # DuckDB reads and hashes the files in parallel; text is NULL if a file is not UTF-8
+    con.execute("""
+        CREATE OR REPLACE TABLE context.archive AS
+        WITH listed AS (
+            SELECT unnest($1::BIGINT[]) AS _row, unnest($2::VARCHAR[]) AS source_id,
+                   unnest($3::VARCHAR[]) AS filename
+        )
+        SELECT listed._row, listed.source_id, sources.archive_file, sources.archive_sha256,
+               sha256(blob.content) AS actual, try(decode(blob.content)) AS text
+        FROM listed
+        JOIN read_blob($3) AS blob USING (filename)
+        JOIN typed.sources AS sources USING (_row)
+    """, [rows, ids, files])
+    changed = con.execute("SELECT _row, archive_file, archive_sha256, actual FROM context.archive "
+                          "WHERE archive_sha256 IS NOT NULL AND actual <> archive_sha256 "
+                          "ORDER BY _row").fetchall()
+    problems += [Problem.of("source-hash-mismatch", path, f"{name} has SHA-256 {actual}",
+                            row=row, field="archive_sha256", value=expected)
+                 for row, name, expected, actual in changed]
+    con.execute("INSERT INTO context.source_texts "
+                "SELECT source_id, coalesce(text, '') FROM context.archive")
     return problems, True

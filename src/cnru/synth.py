@@ -1536,7 +1536,7 @@ def write_rows(files: Files, built: Built, numbers: Numbers) -> None:
 
 def synthesize(template: Path, out: Path, claims: int, seed: int, corrupt: int = 0) -> list[dict]:
     """Write a synthetic package of `template`'s model to `out` (which must not exist or be
-    empty): descriptor, schemas, data and the archived texts in `out/sources`.
+    empty): descriptor, schemas, build scripts, data and the archived texts in `out/sources`.
 
     `corrupt=K` plants K errors (kinds in turn, see `ERROR_KINDS`), writes them to
     `out/planted.json` and returns them as {"code", "file", "row", "field"}; otherwise [].
@@ -1552,6 +1552,8 @@ def synthesize(template: Path, out: Path, claims: int, seed: int, corrupt: int =
     check_model(template, descriptor)
     (out / "data").mkdir(parents=True, exist_ok=True)
     shutil.copytree(template / "schemas", out / "schemas")
+    if (template / "scripts").is_dir():  # the model's build SQL, so the package builds the same
+        shutil.copytree(template / "scripts", out / "scripts")
     generate(out, claims, random.Random(seed))
     descriptor.update({
         "name": "cnru-synthetic",

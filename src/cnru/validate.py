@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +19,12 @@ from pathlib import Path
 import duckdb
 
 from . import rules
-from .db import sandbox
+from .db import cursor, sandbox
 from .descriptor import Package, Resource, load_package
 from .load import load_resource
 from .names import duplicate_names
 from .problems import Problem, Report
-from .schema_sql import RAW, TYPED, schema_problems, typed_table
+from .schema_sql import TYPED, schema_problems
 from .sources import load_source_texts
 
 Progress = Callable[[str], None]
@@ -31,7 +32,7 @@ Progress = Callable[[str], None]
 
 @dataclass
 class Checked:
-    """A validated package, with its tables loaded in `con` (schemas raw, typed, context)."""
+    """A validated package, with its tables loaded in `con` (schemas typed and context)."""
 
     package: Package
     con: duckdb.DuckDBPyConnection
@@ -50,39 +51,40 @@ def validate_package(path: str | os.PathLike, sources_dir: str | os.PathLike | N
 
 
 @contextmanager
-def check_package(path, sources_dir=None, *, database: str = ":memory:",
-                  writable: tuple[Path, ...] = (), progress: Progress | None = None,
-                  ) -> Iterator[Checked]:
+def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
+                  progress: Progress | None = None) -> Iterator[Checked]:
     """Validate, and keep the loaded tables open for whoever builds from them."""
     step = progress or (lambda message: None)
     package = load_package(path)
     sources = Path(sources_dir) if sources_dir else default_sources_dir(package.root)
     allowed = [package.root, *writable]
     if sources.is_dir():
-        allowed.append(sources)
+        allowed.append(sources.resolve())
     problems: list[Problem] = list(package.problems)
-    with sandbox(*allowed, database=database) as con:
-        con.execute(f"CREATE SCHEMA {RAW}; CREATE SCHEMA {TYPED}; CREATE SCHEMA context")
-        loaded = []
+    with sandbox(*allowed) as con, ThreadPoolExecutor(max_workers=1) as background:
+        con.execute(f"CREATE SCHEMA {TYPED}; CREATE SCHEMA context")
+        loaded, archive = [], None
         for resource in package.resources:
             step(f"reading {resource.relpath}")
             file_problems = load_resource(con, resource)
             problems.extend(file_problems)
             if not any(p.code != "blank-row" for p in file_problems):
-                con.execute(typed_table(resource.name, resource.schema))
                 loaded.append(resource)
+                if resource.name == "sources":  # read the archive while the other files load
+                    archive = background.submit(load_source_texts, cursor(con), sources,
+                                                resource.relpath)
         names = {r.name for r in loaded}
         for resource in loaded:
             step(f"checking {resource.relpath} against its schema")
             problems.extend(schema_checks(con, resource, names))
         paths = {r.name: r.relpath for r in loaded}
-        if {"sources", "entities"} <= names:
+        with_texts = False
+        if archive is not None:
             step("checking the archived sources")
-            source_problems, with_texts = load_source_texts(con, sources, paths["sources"])
+            source_problems, with_texts = archive.result()
             problems.extend(source_problems)
+        if "entities" in names:
             problems.extend(duplicate_names(con, paths["entities"]))
-        else:
-            with_texts = False
         if set(rules.MODEL) <= names:
             step("checking the rules across tables")
             rules.create_context(con)

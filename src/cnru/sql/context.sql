@@ -119,7 +119,7 @@ SELECT 'claim_evidence', _row, 'figure_as_stated', figure_as_stated,
 FROM typed.claim_evidence
 WHERE figure_as_stated IS NOT NULL;
 
--- Claim and action identifiers mentioned in notes, beside whether they exist.
+-- Claim, action and evidence identifiers mentioned in notes, beside whether they exist.
 CREATE OR REPLACE VIEW context.note_references AS
 WITH notes AS (
     SELECT 'sources' AS resource, _row, 'notes' AS field, notes FROM typed.sources
@@ -133,14 +133,18 @@ WITH notes AS (
 ),
 mentions AS (
     SELECT resource, _row, field,
-           unnest(regexp_extract_all(notes, '\b([ca]-[0-9]{3,})\b', 1)) AS reference
+           unnest(regexp_extract_all(notes, '\b((c|a|ev|ae)-[0-9]{3,})\b', 1)) AS reference
     FROM notes
-    WHERE regexp_matches(notes, '\b[ca]-[0-9]{3,}\b')
+    WHERE regexp_matches(notes, '\b(c|a|ev|ae)-[0-9]{3,}\b')
 ),
 known AS (
     SELECT claim_id AS reference FROM typed.claims
     UNION ALL
     SELECT action_id FROM typed.actions
+    UNION ALL
+    SELECT evidence_id FROM typed.claim_evidence
+    UNION ALL
+    SELECT evidence_id FROM typed.action_evidence
 )
 SELECT mentions.resource, mentions._row, mentions.field, mentions.reference,
        mentions.reference IN (SELECT reference FROM known) AS known
@@ -174,24 +178,22 @@ UNION ALL
 SELECT 'actions', _row, 'action_date', action_date, FALSE, published_by
 FROM context.action_dates;
 
--- Values that need a note saying how they were derived, beside whether it is there.
+-- Values that need a note saying how they were derived, beside the note.
 CREATE OR REPLACE VIEW context.derivations AS
 SELECT 'sources' AS resource, _row, 'published_date_note' AS field,
-       published_date IS NOT NULL AS needed, published_date_note IS NOT NULL AS given
+       published_date IS NOT NULL AS needed, published_date_note AS note
 FROM typed.sources
 UNION ALL
-SELECT 'claims', _row, 'period_note', coalesce(period_start, period_end) IS NOT NULL,
-       period_note IS NOT NULL
+SELECT 'claims', _row, 'period_note', coalesce(period_start, period_end) IS NOT NULL, period_note
 FROM typed.claims
 UNION ALL
-SELECT 'claims', _row, 'asserted_date_note', asserted_date IS NOT NULL,
-       asserted_date_note IS NOT NULL
+SELECT 'claims', _row, 'asserted_date_note', asserted_date IS NOT NULL, asserted_date_note
 FROM typed.claims
 UNION ALL
-SELECT 'actions', _row, 'action_date_note', action_date IS NOT NULL, action_date_note IS NOT NULL
+SELECT 'actions', _row, 'action_date_note', action_date IS NOT NULL, action_date_note
 FROM typed.actions
 UNION ALL
-SELECT 'action_targets', _row, 'notes', target_count_basis = 'derived', notes IS NOT NULL
+SELECT 'action_targets', _row, 'notes', target_count_basis = 'derived', notes
 FROM typed.action_targets;
 
 -- Quantities of claims and figures of evidence, side by side.
@@ -203,22 +205,3 @@ UNION ALL
 SELECT 'claim_evidence', _row, 'figure_value', 'figure_unit', figure_value, figure_unit,
        figure_qualifier
 FROM typed.claim_evidence;
-
--- Every cell as written, one row per cell (empty and missing cells left out).
-CREATE OR REPLACE VIEW context.cells AS
-SELECT 'sources' AS resource, _row, field, cell
-FROM (UNPIVOT raw.sources ON COLUMNS(* EXCLUDE (_row, _extra)) INTO NAME field VALUE cell)
-UNION ALL SELECT 'entities', _row, field, cell
-FROM (UNPIVOT raw.entities ON COLUMNS(* EXCLUDE (_row, _extra)) INTO NAME field VALUE cell)
-UNION ALL SELECT 'entity_aliases', _row, field, cell
-FROM (UNPIVOT raw.entity_aliases ON COLUMNS(* EXCLUDE (_row, _extra)) INTO NAME field VALUE cell)
-UNION ALL SELECT 'claims', _row, field, cell
-FROM (UNPIVOT raw.claims ON COLUMNS(* EXCLUDE (_row, _extra)) INTO NAME field VALUE cell)
-UNION ALL SELECT 'claim_evidence', _row, field, cell
-FROM (UNPIVOT raw.claim_evidence ON COLUMNS(* EXCLUDE (_row, _extra)) INTO NAME field VALUE cell)
-UNION ALL SELECT 'actions', _row, field, cell
-FROM (UNPIVOT raw.actions ON COLUMNS(* EXCLUDE (_row, _extra)) INTO NAME field VALUE cell)
-UNION ALL SELECT 'action_targets', _row, field, cell
-FROM (UNPIVOT raw.action_targets ON COLUMNS(* EXCLUDE (_row, _extra)) INTO NAME field VALUE cell)
-UNION ALL SELECT 'action_evidence', _row, field, cell
-FROM (UNPIVOT raw.action_evidence ON COLUMNS(* EXCLUDE (_row, _extra)) INTO NAME field VALUE cell);
