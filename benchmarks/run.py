@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,8 +39,9 @@ MEASURE = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
 # A bare DuckDB copy of the same CSV files to Parquet: the floor for `cnru build`.
 BARE_COPY = ("import duckdb, pathlib, sys; package = pathlib.Path(sys.argv[1]); "
              "out = pathlib.Path(sys.argv[2]); out.mkdir(exist_ok=True); con = duckdb.connect(); "
-             "[con.execute(f\"COPY (SELECT * FROM read_csv('{f}')) TO '{out / (f.stem + '.parquet')}'"
-             " (FORMAT parquet, COMPRESSION zstd)\") for f in sorted((package / 'data').glob('*.csv'))]")
+             "[con.execute(f\"COPY (SELECT * FROM read_csv('{f}')) TO "
+             "'{out / (f.stem + '.parquet')}' (FORMAT parquet, COMPRESSION zstd)\") "
+             "for f in sorted((package / 'data').glob('*.csv'))]")
 
 
 @dataclass
@@ -51,51 +53,66 @@ class Measure:
     ok: bool
 
 
-def measure(command: list[str], cwd: Path = ROOT) -> tuple[float, float, int]:
+LOW_MEMORY = "300MB"  # a DuckDB memory limit that keeps cnru under frictionless's peak
+
+
+def measure(command: list[str], cwd: Path = ROOT, env: dict | None = None,
+            ) -> tuple[float, float, int]:
     output = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, check=True,
-                            capture_output=True, text=True).stdout.split()
+                            capture_output=True, text=True,
+                            env={**os.environ, **(env or {})}).stdout.split()
     return float(output[0]), int(output[1]) / 1024, int(output[2])
 
 
 def package(claims: int) -> Path:
     out = PACKAGES / f"claims-{claims}"
     if not (out / "datapackage.json").is_file():
+        shutil.rmtree(out, ignore_errors=True)  # an interrupted generation
         subprocess.run([str(BIN / "cnru"), "synth", str(out), "--claims", str(claims),
                         "--seed", "1"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return out
 
 
-def commands(claims: int, path: Path, frictionless: bool) -> dict[str, tuple[list[str], Path]]:
+def commands(claims: int, path: Path, frictionless: bool, low_memory: bool,
+             ) -> dict[str, tuple[list[str], Path, dict]]:
     sources = str(path / "sources")
+    validate = [str(BIN / "cnru"), "validate", str(path), "--sources-dir", sources]
     runs = {
-        "cnru validate": ([str(BIN / "cnru"), "validate", str(path), "--sources-dir", sources],
-                          ROOT),
+        "cnru validate": (validate, ROOT, {}),
         "cnru build": ([str(BIN / "cnru"), "build", str(path), "--out",
-                        str(PACKAGES / f"build-{claims}"), "--sources-dir", sources], ROOT),
+                        str(PACKAGES / f"build-{claims}"), "--sources-dir", sources], ROOT, {}),
         "DuckDB CSV to Parquet": ([sys.executable, "-c", BARE_COPY, str(path),
-                                   str(PACKAGES / f"bare-{claims}")], ROOT),
+                                   str(PACKAGES / f"bare-{claims}")], ROOT, {}),
     }
+    if low_memory:
+        runs[f"cnru validate, CNRU_MEMORY_LIMIT={LOW_MEMORY}"] = (
+            validate, ROOT, {"CNRU_MEMORY_LIMIT": LOW_MEMORY})
     if frictionless:
         runs["frictionless validate"] = ([str(BIN / "frictionless"), "validate",
-                                          "datapackage.json"], path)
+                                          "datapackage.json"], path, {})
     return runs
 
 
-def run(sizes: list[int], runs: int, frictionless_up_to: int) -> list[Measure]:
+def run(sizes: list[int], runs: int, frictionless_up_to: int, huge: int | None) -> list[Measure]:
     results = []
-    shipped = ([str(BIN / "cnru"), "validate", str(ROOT)], ROOT)
-    plan = [(0, "cnru validate, shipped package", shipped)]
+    shipped = ([str(BIN / "cnru"), "validate", str(ROOT)], ROOT, {})
+    plan = [(0, "cnru validate, shipped package", shipped, runs)]
     for claims in sizes:
         path = package(claims)
-        plan += [(claims, name, command) for name, command in
-                 commands(claims, path, claims <= frictionless_up_to).items()]
+        plan += [(claims, name, command, runs) for name, command in
+                 commands(claims, path, claims <= frictionless_up_to,
+                          claims == max(sizes)).items()]
+    if huge:  # once: does it complete, and does memory stay bounded?
+        path = package(huge)
+        plan.append((huge, "cnru validate", commands(huge, path, False, False)["cnru validate"],
+                     1))
     with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("benchmarking", total=len(plan) * runs)
-        for claims, name, (command, cwd) in plan:
+        task = progress.add_task("benchmarking", total=sum(p[3] for p in plan))
+        for claims, name, (command, cwd, env), repeat in plan:
             samples = []
-            for _ in range(runs):
+            for _ in range(repeat):
                 progress.update(task, description=f"{name} ({claims:,} claims)")
-                samples.append(measure(command, cwd))
+                samples.append(measure(command, cwd, env))
                 progress.advance(task)
             results.append(Measure(name, claims,
                                    statistics.median(s[0] for s in samples),
@@ -118,14 +135,25 @@ def targets(results: list[Measure]) -> list[str]:
     by = {(r.what, r.claims): r for r in results}
     lines = []
     largest = max(r.claims for r in results)
+    sizes = [r.claims for r in results if r.what == "frictionless validate"]
+    largest = max(sizes, default=largest)
     ours, theirs = by.get(("cnru validate", largest)), by.get(("frictionless validate", largest))
     if ours and theirs:
         lines.append(f"- `cnru validate` vs stock frictionless at {largest:,} claims: "
                      f"{theirs.seconds / ours.seconds:.1f}x faster (target 20x), peak memory "
                      f"{ours.peak_mb:.0f} MB vs {theirs.peak_mb:.0f} MB (target: lower)")
+    low = by.get((f"cnru validate, CNRU_MEMORY_LIMIT={LOW_MEMORY}", largest))
+    if low and theirs:
+        lines.append(f"- with CNRU_MEMORY_LIMIT={LOW_MEMORY}: {theirs.seconds / low.seconds:.1f}x "
+                     f"faster, peak memory {low.peak_mb:.0f} MB vs {theirs.peak_mb:.0f} MB")
     if ours:
         lines.append(f"- `cnru validate` peak memory at {largest:,} claims: {ours.peak_mb:.0f} MB "
                      "(target under 2 GB)")
+    huge = max((r for r in results if r.what == "cnru validate"), key=lambda r: r.claims)
+    if huge.claims > largest:
+        verdict = "completed" if huge.ok else "FAILED"
+        lines.append(f"- `cnru validate` at {huge.claims:,} claims: {verdict} in "
+                     f"{huge.seconds:.0f} s, peak memory {huge.peak_mb:.0f} MB")
     shipped = by.get(("cnru validate, shipped package", 0))
     if shipped:
         lines.append(f"- `cnru validate` on the shipped package: {shipped.seconds:.2f} s "
@@ -164,9 +192,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--frictionless-up-to", type=int, default=1_000_000,
                         help="run stock frictionless only up to this many claims")
+    parser.add_argument("--huge", type=int, default=None,
+                        help="also validate a package of this many claims, once (e.g. 10000000)")
     parser.add_argument("--no-report", action="store_true", help="do not write BENCHMARKS.md")
     args = parser.parse_args()
-    results = run(args.sizes, args.runs, args.frictionless_up_to)
+    results = run(args.sizes, args.runs, args.frictionless_up_to, args.huge)
     lines = ["", *machine(), f"- Runs per measurement: {args.runs} (medians)", "",
              *table(results), "", *targets(results), ""]
     console = Console()

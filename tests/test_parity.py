@@ -60,3 +60,18 @@ def test_a_messy_package_gets_the_same_problems_from_both(tiny):
     assert len(ours) > 15
     assert ours - theirs == set(), "cnru reports problems frictionless does not"
     assert theirs - ours == set(), "frictionless reports problems cnru does not"
+
+
+def test_a_synthetic_package_with_planted_errors_gets_the_same_problems_from_both(tmp_path):
+    from conftest import ROOT
+
+    from cnru.synth import synthesize
+
+    out = tmp_path / "synthetic"
+    planted = synthesize(ROOT, out, claims=3_000, seed=7, corrupt=20)
+    ours, theirs = cnru_problems(out, out / "sources"), frictionless_problems(out)
+    planted_schema_level = {(p["code"], p["file"], p["row"],
+                             None if p["code"] in ROW_LEVEL else p["field"])
+                            for p in planted if p["code"] in SCHEMA_CODES}
+    assert planted_schema_level and planted_schema_level <= theirs
+    assert ours == theirs

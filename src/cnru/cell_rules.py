@@ -1,8 +1,12 @@
 """Checks of single cells that no Table Schema states: spreadsheet formula injection, control
-characters, stray whitespace in identifiers and names. One rule per problem code: the SQL that
-flags a cell, and a cheap test of a whole row that is true whenever one of its cells would be
-flagged. They run in the scan that types the cells (load.py); checking each cell only in the
-rows the row test flags is several times faster at a million rows than a pass of their own."""
+characters, stray whitespace in names. One rule per problem code: the SQL that flags a cell, and
+a cheap test of a whole row that is true whenever one of its cells would be flagged. They run in
+the scan that types the cells (load.py); checking each cell only in the rows the row test flags
+is several times faster at a million rows than a pass of their own.
+
+They apply to free text: string fields without an `enum` or a `pattern`. A value in a field
+with a vocabulary, a pattern or a type cannot start a formula or hold a control character
+without also failing that constraint, which is reported."""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ SPACE_IN_JOINED = r"\x1f[ \t\n\r\f\v]|[ \t\n\r\f\v]\x1f|\xa0"  # cells joined by
 
 @dataclass(frozen=True)
 class CellRule:
-    applies: Callable[[str], bool]  # to a field name
+    applies: Callable[[str], bool]  # to a free-text field, by name
     cell: Callable[[str], str]  # SQL: this cell breaks the rule
     row: Callable[[list[str]], str]  # SQL: some of these cells may break it
     message: str
@@ -27,6 +31,11 @@ class CellRule:
 
 def every_field(field: str) -> bool:
     return True
+
+
+def is_free_text(field: dict) -> bool:
+    constraints = field.get("constraints", {})
+    return field.get("type", "string") == "string" and not {"enum", "pattern"} & set(constraints)
 
 
 def is_name_or_id(field: str) -> bool:

@@ -11,7 +11,7 @@ marks a missing cell, '' an empty one. `typed."<name>"` holds the typed values, 
 
 from __future__ import annotations
 
-from .cell_rules import CELL_RULES
+from .cell_rules import CELL_RULES, is_free_text
 
 TYPED = "typed"
 ROW, EXTRA, ROWS, PROBLEMS = "_row", "_extra", "$rows", "_problems"
@@ -138,8 +138,9 @@ def constraint_violations(field: dict, column: str, typed: str) -> list[tuple[st
                            f"NOT ({typed} {operator} {typed_value(field, constraints[name])})"))
     if "minLength" in constraints:
         checks.append(("minLength", f"length({column}) < {int(constraints['minLength'])}"))
-    if "maxLength" in constraints:
-        checks.append(("maxLength", f"length({column}) > {int(constraints['maxLength'])}"))
+    if "maxLength" in constraints:  # strlen counts bytes in constant time, length counts chars
+        limit = int(constraints["maxLength"])
+        checks.append(("maxLength", f"(strlen({column}) > {limit} AND length({column}) > {limit})"))
     return checks
 
 
@@ -234,7 +235,7 @@ def cell_checks(schema: dict) -> tuple[list[tuple[str, str, str, str | None, str
             checks.append(("constraint-error", label, column,
                            constraint_text(field, constraint), f"NOT _blank AND {condition}"))
             tests.append(condition)
-    names = [f["name"] for f in schema["fields"]]
+    names = [f["name"] for f in schema["fields"] if is_free_text(f)]
     for code, rule in CELL_RULES.items():
         columns = [ident(n) for n in names if rule.applies(n)]
         for column in columns:

@@ -1,10 +1,11 @@
 """`validate_package(path, sources_dir) -> Report`: every check, every problem, in one run.
 
 1. the descriptor and its paths (descriptor.py), checked before anything is opened;
-2. each CSV loaded as text into DuckDB (load.py), then the Table Schema's checks as generated
-   SQL (schema_sql.py): types, constraints, keys, foreign keys;
-3. the archived texts (sources.py), the rules a schema cannot express (rules.py, pandera) and
-   look-alike entity names (names.py).
+2. each CSV read once into DuckDB (load.py): its cells cast and checked in that scan by SQL
+   generated from the Table Schema (schema_sql.py) and by the cell rules (cell_rules.py); then
+   unique, primary and foreign keys;
+3. the archived texts (sources.py, in a second thread), the rules across columns and tables
+   (rules.py, pandera) and look-alike entity names (names.py).
 """
 
 from __future__ import annotations

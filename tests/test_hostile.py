@@ -1,0 +1,80 @@
+"""Hostile or careless input: the validator reports it, never crashes, never reads outside the
+package, never fetches anything (the autouse `no_network` fixture fails any connection)."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from cnru.cli import app
+from cnru.validate import validate_package
+
+
+def codes(report):
+    return [(p.code, p.file, p.row, p.field) for p in report.problems]
+
+
+def set_path(tiny, resource, path):
+    descriptor = json.loads(tiny.path("datapackage.json").read_text())
+    next(r for r in descriptor["resources"] if r["name"] == resource)["path"] = path
+    tiny.path("datapackage.json").write_text(json.dumps(descriptor))
+
+
+def test_a_symlink_out_of_the_package_is_not_followed(tiny, tmp_path):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("evidence_id,action_id,source_id,quote,notes\n")
+    tiny.path("data/action_evidence.csv").unlink()
+    tiny.path("data/action_evidence.csv").symlink_to(secret)
+    report = validate_package(tiny.root, tiny.sources)
+    assert codes(report) == [("unsafe-path", "datapackage.json", None, None)]
+
+
+def test_a_file_url_is_refused_without_reading_it(tiny):
+    set_path(tiny, "actions", "file:///etc/passwd")
+    report = validate_package(tiny.root, tiny.sources)
+    assert codes(report) == [("remote-path", "datapackage.json", None, None)]
+
+
+def test_a_remote_schema_and_a_custom_profile_are_refused(tiny):
+    descriptor = json.loads(tiny.path("datapackage.json").read_text())
+    descriptor["$schema"] = "https://example.com/profile.json"
+    descriptor["resources"][0]["schema"] = "http://example.com/schema.json"
+    tiny.path("datapackage.json").write_text(json.dumps(descriptor))
+    report = validate_package(tiny.root, tiny.sources)
+    assert {c[0] for c in codes(report)} == {"remote-path"}
+    assert len(report.problems) == 2
+
+
+def test_a_one_megabyte_cell_is_one_error(tiny):
+    tiny.set_cell("data/claims.csv", 2, "notes", "x" * 1_000_000)
+    report = validate_package(tiny.root, tiny.sources)
+    assert codes(report) == [("constraint-error", "data/claims.csv", 2, "notes")]
+    assert report.problems[0].message == 'longer than 2000 characters (constraint "maxLength")'
+    assert len(report.problems[0].value) < 300  # the report shows the start of the cell
+
+
+def test_deeply_nested_json_is_one_error(tiny):
+    tiny.path("datapackage.json").write_text("[" * 100_000 + "]" * 100_000)
+    report = validate_package(tiny.root, tiny.sources)
+    assert codes(report) == [("descriptor-error", "datapackage.json", None, None)]
+
+
+def test_an_unreadable_schema_file_is_one_error(tiny):
+    tiny.path("schemas/claims.json").write_bytes(b"\xff\xfe{")
+    report = validate_package(tiny.root, tiny.sources)
+    assert ("schema-error", "schemas/claims.json", None, None) in codes(report)
+    assert "data/claims.csv" not in {p.file for p in report.problems}
+
+
+def test_every_broken_input_exits_1_with_one_line_per_problem_and_no_traceback(tiny):
+    tiny.set_cell("data/claims.csv", 1, "period_start", "tomorrow")
+    tiny.set_cell("data/claims.csv", 2, "notes", "=HYPERLINK(\"http://example.com\")")
+    tiny.edit_text("data/action_targets.csv", "12 - 10 = 2.", "12 - 10 = 2.,surplus")
+    result = CliRunner().invoke(app, ["validate", str(tiny.root), "--sources-dir",
+                                      str(tiny.sources)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4 and lines[-1] == "invalid: 3 error(s), 0 warning(s)"
+    assert all(line.startswith("data/") for line in lines[:-1])
+    assert "Traceback" not in result.output
