@@ -20,7 +20,6 @@ from pathlib import Path
 import duckdb
 
 from . import page
-from .db import WORK
 from .errors import BuildError, InvalidPackage
 from .schema_sql import (
     comments,
@@ -152,7 +151,7 @@ def write_database(checked: Checked, staging: Path, result: BuildResult) -> None
             if keyword == "TABLE":
                 result.summaries.append(name)
     finally:
-        con.execute(f"USE {WORK}")
+        con.execute("USE memory")
 
 
 def write_about(con: duckdb.DuckDBPyConnection, package) -> None:

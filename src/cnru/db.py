@@ -15,14 +15,11 @@ DEFAULT_MEMORY_LIMIT = os.environ.get("CNRU_MEMORY_LIMIT", "1GB")
 # The storage format whose files are byte-identical for identical input (newer formats carry a
 # random database identifier); DuckDB 1.3 and later read it.
 STORAGE_VERSION = "v1.3.0"
-WORK = "work"  # the compressed in-memory database the tables are loaded into
 
 
 @contextmanager
 def sandbox(*allowed: Path, memory_limit: str | None = None):
-    """A connection that can read and write only inside `allowed` and its own spill directory.
-    Its default database is `work`, kept in memory with compression (about half the memory of
-    plain in-memory tables, and faster to fill)."""
+    """A connection that can read and write only inside `allowed` and its own spill directory."""
     spill = Path(tempfile.mkdtemp(prefix="cnru-spill-"))
     config = {
         "memory_limit": memory_limit or DEFAULT_MEMORY_LIMIT,
@@ -35,10 +32,10 @@ def sandbox(*allowed: Path, memory_limit: str | None = None):
     try:
         directories = [str(p.resolve()) + os.sep for p in (*allowed, spill)]
         con.execute("SET enable_progress_bar = false")
-        con.execute("SET checkpoint_threshold = '1TB'")  # no checkpoints: the data is transient
+        # no automatic checkpoint in the middle of loading: the tables are transient
+        con.execute("SET checkpoint_threshold = '1TB'")
         con.execute("SET allowed_directories = $1", [directories])
         con.execute("SET enable_external_access = false")
-        con.execute(f"ATTACH ':memory:' AS {WORK} (COMPRESS); USE {WORK}")
         yield con
     finally:
         con.close()
@@ -47,6 +44,4 @@ def sandbox(*allowed: Path, memory_limit: str | None = None):
 
 def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """Another connection to the same database, for work in a second thread."""
-    other = con.cursor()
-    other.execute(f"USE {WORK}")
-    return other
+    return con.cursor()
