@@ -44,9 +44,9 @@ CODES: dict[str, Code] = {
     "primary-key": Code(ERROR, "The primary key repeats an earlier row's key.", "Give the row a new identifier, or merge the rows."),
     "foreign-key": Code(ERROR, "A reference points to an identifier that does not exist in the referenced table.", "Fix the identifier, or add the referenced row."),
     # cells: safety and hygiene
-    "formula-injection": Code(ERROR, "A text cell starts with `=`, `+`, `-` or `@` followed by a non-digit, or with a tab or carriage return: spreadsheets would run it as a formula.", "Reword the value so it starts with another character."),
-    "control-character": Code(ERROR, "A cell contains a control character (a newline, tab, NUL, ...).", "Remove it; write the value on one line."),
-    "bad-whitespace": Code(ERROR, "An identifier or name has leading or trailing whitespace, or a non-breaking space.", "Trim the value and use ordinary spaces."),
+    "formula-injection": Code(ERROR, "A free-text cell starts with `=`, or with `+`, `-` or `@` followed by a non-digit, or with a tab or carriage return: spreadsheets would run it as a formula. (`-5` and `+44` are fine.)", "Reword the value so it starts with another character."),
+    "control-character": Code(ERROR, "A free-text cell contains a control character (a newline, tab, NUL, ...).", "Remove it; write the value on one line."),
+    "bad-whitespace": Code(ERROR, "A name has leading or trailing whitespace, or a non-breaking space. (Identifiers have patterns that reject spaces.)", "Trim the value and use ordinary spaces."),
     "duplicate-entity-name": Code(ERROR, "Two entities have names that are equal after Unicode normalisation (NFKC), case folding and folding of look-alike characters (a Cyrillic `а` in `Rаytheon`).", "Merge the entities (keep one, move the other's aliases), or give them distinguishable names."),
     # cross-column and cross-table rules
     "period-order": Code(ERROR, "A period starts after it ends.", "Swap or correct `period_start` and `period_end`."),
