@@ -1,4 +1,5 @@
--- entity_network: an edge list of who supplies, sanctions, accuses or deals with whom.
+-- entity_network: an edge list of who supplies, sanctions, accuses or deals with whom: claims
+-- (subject to object), assertions (asserting party to subject) and actions (authority to target).
 CREATE OR REPLACE TABLE entity_network AS
 WITH
 claim_edges AS (
@@ -11,6 +12,18 @@ claim_edges AS (
         claim_id AS row_id
     FROM claims
     WHERE object_entity_id IS NOT NULL
+),
+
+assertion_edges AS (
+    SELECT
+        asserted_by_entity_id AS from_entity_id,
+        subject_entity_id AS to_entity_id,
+        CAST(stance AS VARCHAR) || ': ' || CAST(predicate AS VARCHAR) AS relation,
+        CAST(stance AS VARCHAR) AS stance,
+        'assertion' AS kind,
+        claim_id AS row_id
+    FROM claims
+    WHERE asserted_by_entity_id <> subject_entity_id
 ),
 
 action_edges AS (
@@ -29,6 +42,8 @@ action_edges AS (
 
 edges AS (
     SELECT * FROM claim_edges
+    UNION ALL
+    SELECT * FROM assertion_edges
     UNION ALL
     SELECT * FROM action_edges
 ),

@@ -110,8 +110,13 @@ def output_name(script: Path) -> str:
 
 
 def script_description(script: Path) -> str:
-    first = script.read_text(encoding="utf-8").splitlines()[0]
-    return first.removeprefix("--").strip().split(":", 1)[-1].strip()
+    """The script's leading comment, after `-- <output>:`."""
+    lines = []
+    for line in script.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line.removeprefix("--").strip())
+    return " ".join(lines).split(":", 1)[-1].strip()
 
 
 def write_database(checked: Checked, staging: Path, result: BuildResult) -> None:
