@@ -67,22 +67,29 @@ def category_chart(table: dict) -> str:
 
 def timeline_chart(table: dict) -> str:
     plt = pyplot()
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
     columns = table["columns"]
     rows = [dict(zip(columns, row, strict=True)) for row in table["rows"]]
     dated = [r for r in rows if r["action_date"] is not None]
-    figure, axes = plt.subplots(figsize=(7, 1.2 + 0.3 * len({r["authority_name"] for r in dated})))
+    authorities = sorted({r["authority_name"] for r in dated})
+    figure, axes = plt.subplots(figsize=(7, 1.0 + 0.35 * max(len(authorities), 1)))
     colours = {"imposed": "#c44e52", "authorised": "#dd8452", "threatened": "#8172b3"}
     for status, colour in colours.items():
         points = [r for r in dated if r["status"] == status]
-        axes.scatter([r["action_date"] for r in points], [r["authority_name"] for r in points],
-                     color=colour, label=status, s=60, zorder=3)
+        if points:
+            axes.scatter([r["action_date"] for r in points], [r["authority_name"] for r in points],
+                         color=colour, label=status, s=60, zorder=3)
     for r in dated:
         axes.annotate(r["action_id"], (r["action_date"], r["authority_name"]),
                       textcoords="offset points", xytext=(0, 8), ha="center", fontsize=8)
-    axes.legend(loc="upper left", frameon=False, fontsize=8)
+    locator = AutoDateLocator()
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    axes.margins(x=0.15, y=0.4)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
     axes.grid(axis="x", color="#dddddd")
     axes.spines[["top", "right"]].set_visible(False)
-    figure.autofmt_xdate()
     chart = svg(figure)
     plt.close(figure)
     return chart
