@@ -223,7 +223,7 @@ def synth(
 
     Its archived texts go to OUT/sources: validate it with --sources-dir OUT/sources.
 
-    Example: cnru synth /tmp/big --claims 1000000 --seed 1
+    Example: cnru synth big-package --claims 1000000 --seed 1
     """
     from .synth import synthesize
 
