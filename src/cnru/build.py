@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from . import page
+from .descriptor import Package
 from .errors import BuildError, InvalidPackage
 from .schema_sql import (
     comments,
@@ -34,7 +35,9 @@ from .validate import Checked, Progress, check_package
 
 DATABASE = "cnru.duckdb"
 DIST = "dist"  # the attached output database
-STORAGE_VERSION = "v1.3.0"  # byte-identical files for identical input (see db.py)
+# The storage format whose files are byte-identical for identical input (newer formats carry a
+# random database identifier); DuckDB 1.3 and later read it.
+STORAGE_VERSION = "v1.3.0"
 ASSERTIONS = "cnru.toml"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 
@@ -42,6 +45,7 @@ PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 @dataclass
 class BuildResult:
     out: Path
+    package: Package
     files: list[str] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     summaries: list[str] = field(default_factory=list)
@@ -60,7 +64,7 @@ def build(package: str | os.PathLike, out: str | os.PathLike = "build",
             if not checked.report.valid:
                 raise InvalidPackage(checked.report)
             check_minimums(checked)
-            result = BuildResult(out)
+            result = BuildResult(out, checked.package)
             step("writing the database")
             write_database(checked, staging, result)
             step("writing Parquet and summaries")

@@ -204,7 +204,7 @@ def release(package: PackageArg = Path("."), out: OutOption = Path("build"),
 
     with failures():
         built = run_build(package, out, sources_dir)
-        target = make_release(package, built, dist)
+        target = make_release(built, dist)
         stdout.print(f"released {target}", markup=False)
 
 

@@ -12,9 +12,6 @@ from pathlib import Path
 import duckdb
 
 DEFAULT_MEMORY_LIMIT = os.environ.get("CNRU_MEMORY_LIMIT", "1GB")
-# The storage format whose files are byte-identical for identical input (newer formats carry a
-# random database identifier); DuckDB 1.3 and later read it.
-STORAGE_VERSION = "v1.3.0"
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""`release(package, build_dir, dist) -> Path`: one zip with everything a user downloads.
+"""`release(built, dist) -> Path`: one zip with everything a user downloads.
 
 `dist/cn-ru-military-support-<version>.zip` holds the CSVs, schemas and descriptor, the build
 (Parquet, database, summaries, page), README, CHANGELOG, licences and SHA256SUMS, under one
@@ -12,7 +12,6 @@ import zipfile
 from pathlib import Path
 
 from .build import BuildResult, sha256
-from .descriptor import load_package
 from .errors import BuildError
 
 RELEASE_NAME = "cn-ru-military-support"
@@ -31,15 +30,15 @@ def release_files(root: Path, built: BuildResult) -> dict[str, Path]:
     return files
 
 
-def release(package: str | os.PathLike, built: BuildResult, dist: str | os.PathLike = "dist",
-            ) -> Path:
-    meta = load_package(package)
-    if "CHANGELOG.md" not in {p.name for p in meta.root.iterdir()}:
+def release(built: BuildResult, dist: str | os.PathLike = "dist") -> Path:
+    root, version = built.package.root, built.package.version
+    changelog = root / "CHANGELOG.md"
+    if not changelog.is_file():
         raise BuildError("CHANGELOG.md is missing: record what changed before releasing")
-    if f"## {meta.version}" not in (meta.root / "CHANGELOG.md").read_text(encoding="utf-8"):
-        raise BuildError(f"CHANGELOG.md has no section '## {meta.version}' for this version")
-    stem = f"{RELEASE_NAME}-{meta.version}"
-    files = release_files(meta.root, built)
+    if f"## {version}" not in changelog.read_text(encoding="utf-8"):
+        raise BuildError(f"CHANGELOG.md has no section '## {version}' for this version")
+    stem = f"{RELEASE_NAME}-{version}"
+    files = release_files(root, built)
     sums = "".join(f"{sha256(path)}  {name}\n" for name, path in sorted(files.items()))
     dist = Path(dist)
     dist.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ marks a missing cell, '' an empty one. `typed."<name>"` holds the typed values, 
 from __future__ import annotations
 
 from .cell_rules import CELL_RULES, is_free_text
+from .descriptor import as_list
 
 TYPED = "typed"
 ROW, EXTRA, ROWS, PROBLEMS = "_row", "_extra", "$rows", "_problems"
@@ -264,10 +265,6 @@ def key_checks(name: str, schema: dict, resolvable: set[str]) -> list[str]:
         if target in resolvable:
             queries.append(foreign_key(name, key, target))
     return queries
-
-
-def as_list(value) -> list[str]:
-    return [value] if isinstance(value, str) else list(value)
 
 
 def duplicates(code: str, typed: str, columns: list[str], *, skip_null: bool,
