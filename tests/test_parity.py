@@ -52,6 +52,11 @@ def mess_up(tiny) -> None:
                    "acme-optics,example-news,Acme Optics,,surplus")  # extra cell
     tiny.edit_text("data/entity_aliases.csv", "the-department,example-news,The Department,",
                    "the-department,example-news")  # missing cells
+    # valid, though not the common spelling: read by the general path, not the fast one
+    tiny.set_cell("data/action_targets.csv", 2, "target_count", " 1_0 ")
+    tiny.set_cell("data/claims.csv", 2, "quantity_value", "1e2")
+    tiny.set_cell("data/claims.csv", 2, "period_start", "2024-3-5")
+    tiny.set_cell("data/claims.csv", 1, "period_end", "2024-02-30")  # type: no such day
 
 
 def test_a_messy_package_gets_the_same_problems_from_both(tiny):

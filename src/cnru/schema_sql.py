@@ -30,6 +30,12 @@ NUMBER = (rf"(?i){SPACE}[+-]?((({DIGITS})(\.({DIGITS})?)?|\.{DIGITS})(e[+-]?{DIG
 DATE = r"[0-9]{4}-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12][0-9]|0[1-9]|[1-9]| [1-9])"
 
 
+# The common spellings, cast directly; anything else takes the general (slower) path above.
+FAST_PATHS = {"integer": ("-?[0-9]{1,18}", "CAST({} AS BIGINT)"),
+              "number": (r"-?[0-9]{1,15}(\.[0-9]{1,15})?", "CAST({} AS DOUBLE)"),
+              "date": ("[0-9]{4}-[0-9]{2}-[0-9]{2}", "TRY_CAST({} AS DATE)")}
+
+
 def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -52,8 +58,28 @@ def missing_values(schema: dict) -> list[str]:
 
 def is_missing(column: str, schema: dict) -> str:
     """True for an empty cell and a missing (padded) one."""
-    values = ", ".join(literal(v) for v in missing_values(schema))
-    return f"({column} IS NULL OR {column} IN ({values}))"
+    values = missing_values(schema)
+    if values == [""]:
+        return f"({column} IS NULL OR {column} = '')"
+    return f"({column} IS NULL OR {column} IN ({', '.join(literal(v) for v in values)}))"
+
+
+def is_present(column: str, schema: dict) -> str:
+    """True for a cell that is there and not a missing value; NULL for a padded one."""
+    values = missing_values(schema)
+    if values == [""]:
+        return f"{column} <> ''"
+    return f"{column} NOT IN ({', '.join(literal(v) for v in values)})"
+
+
+def string_enum(field: dict) -> list[str] | None:
+    """The vocabulary of a string field, whose cells are typed as a DuckDB ENUM."""
+    values = field.get("constraints", {}).get("enum")
+    return values if values and field.get("type", "string") == "string" else None
+
+
+def enum_type(values: list[str]) -> str:
+    return f"ENUM({', '.join(literal(v) for v in values)})"
 
 
 def boolean_values(field: dict) -> tuple[list[str], list[str]]:
@@ -94,7 +120,11 @@ def cast(field: dict, column: str, schema: dict) -> str:
     """The typed value: NULL when the cell is missing or does not read as the type."""
     kind = field.get("type", "string")
     if kind == "string":
-        value = column
+        # an ENUM cast checks a vocabulary faster than IN, and stores each value in a byte
+        vocabulary = string_enum(field)
+        if vocabulary is None and missing_values(schema) == [""]:
+            return f"nullif({column}, '')"
+        value = f"TRY_CAST({column} AS {enum_type(vocabulary)})" if vocabulary else column
     elif kind == "integer":
         value = f"TRY_CAST({stripped(column)} AS BIGINT)"
     elif kind == "number":
@@ -105,8 +135,11 @@ def cast(field: dict, column: str, schema: dict) -> str:
         value = f"({column} IN ({', '.join(literal(v) for v in trues)}))"
     else:
         value = cast_date(column)
-    return f"CASE WHEN {is_missing(column, schema)} OR NOT {is_valid(field, column)} THEN NULL " \
-           f"ELSE {value} END"
+    fast = FAST_PATHS.get(kind)
+    common = (f"WHEN regexp_full_match({column}, {literal(fast[0])}) THEN "
+              f"{fast[1].format(column)} " if fast else "")
+    return (f"CASE WHEN {is_missing(column, schema)} THEN NULL {common}"
+            f"WHEN NOT {is_valid(field, column)} THEN NULL ELSE {value} END")
 
 
 def typed_value(field: dict, value) -> str:
@@ -127,8 +160,11 @@ def constraint_violations(field: dict, column: str, typed: str) -> list[tuple[st
         checks.append(("pattern",
                        f"NOT regexp_full_match({column}, {literal(constraints['pattern'])})"))
     if "enum" in constraints:
-        values = ", ".join(typed_value(field, v) for v in constraints["enum"])
-        checks.append(("enum", f"{typed} NOT IN ({values})"))
+        if string_enum(field):  # the ENUM cast is NULL for a value outside the vocabulary
+            checks.append(("enum", f"{typed} IS NULL"))
+        else:
+            values = ", ".join(typed_value(field, v) for v in constraints["enum"])
+            checks.append(("enum", f"{typed} NOT IN ({values})"))
     bounds = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
     for name, operator in bounds.items():
         if name in constraints:
@@ -182,15 +218,13 @@ def load_table(name: str, schema: dict, source: str) -> str:
     found = ", ".join(f"CASE WHEN {condition} THEN {{'code': {literal(code)}, 'field': {field}, "
                       f"'value': {value}, 'detail': {literal(detail)}}} END"
                       for code, field, value, detail, condition in checks)
-    flagged = " OR ".join(f"coalesce({test}, FALSE)" for test in row_tests)
-    blank = " AND ".join(is_missing(ident(f["name"]), schema) for f in fields) or "FALSE"
+    flagged = " OR ".join(f"({test})" for test in row_tests)
     typed = ", ".join(f"{cast(f, ident(f['name']), schema)} AS {ident(f['name'] + CAST)}"
                       for f in fields)
     columns = ", ".join(f"{ident(f['name'] + CAST)} AS {ident(f['name'])}" for f in fields)
     return (f"CREATE OR REPLACE TABLE {table(TYPED, name + ROWS)} AS "
-            f"WITH cells AS (SELECT *, {blank} AS _blank FROM {source}), "
-            f"casted AS (SELECT *, {typed} FROM cells) "
-            f"SELECT {columns}, CASE WHEN {flagged} THEN "
+            f"WITH casted AS (SELECT *, {typed} FROM {source}) "
+            f"SELECT {columns}, CASE WHEN ({flagged}) IS TRUE THEN "
             f"list_filter([{found}], lambda p: p IS NOT NULL) END AS {PROBLEMS} FROM casted")
 
 
@@ -212,31 +246,51 @@ def schema_problems(name: str, schema: dict, resolvable: set[str]) -> str:
 
 def cell_checks(schema: dict) -> tuple[list[tuple[str, str, str, str | None, str]], list[str]]:
     """The checks of single cells, as (code, field SQL, value SQL, detail, condition), and the
-    row tests: a row none of them flags has no problem. Conditions read the text cells, their
-    casts (`<field>$t`) and `_blank`, true for a row with no values."""
-    checks = [("blank-row", "NULL", "NULL", None, "_blank"),
-              ("extra-cell", "NULL", EXTRA, None, f"{EXTRA} IS NOT NULL AND NOT _blank")]
-    tests = ["_blank", f"{EXTRA} IS NOT NULL"]
-    for field in schema["fields"]:
+    row tests: a row none of them flags has no problem. The tests are few and cheap (one for
+    all missing cells, one per length limit ...) because every row pays for them; the checks
+    run only in flagged rows. Conditions read the text cells and their casts (`<field>$t`)."""
+    fields = schema["fields"]
+    blank = " AND ".join(is_missing(ident(f["name"]), schema) for f in fields) or "FALSE"
+    checks = [("blank-row", "NULL", "NULL", None, blank),
+              ("extra-cell", "NULL", EXTRA, None, f"{EXTRA} IS NOT NULL AND NOT ({blank})")]
+    # padding fills a short row from the end, so its last cell is NULL
+    tests = [f"{EXTRA} IS NOT NULL", f"{ident(fields[-1]['name'])} IS NULL" if fields else "FALSE"]
+    only_empty = missing_values(schema) == [""]
+    required, limits = [], {}
+    for field in fields:
         column, label = ident(field["name"]), literal(field["name"])
         typed = ident(field["name"] + CAST)
-        missing = is_missing(column, schema)
-        checks.append(("missing-cell", label, "NULL", None, f"{column} IS NULL AND NOT _blank"))
-        tests.append(f"{column} IS NULL")
-        if field.get("type", "string") != "string":
-            unreadable = f"NOT _blank AND NOT {missing} AND {typed} IS NULL"
-            checks.append(("type-error", label, column, type_text(field), unreadable))
-            tests.append(f"NOT {missing} AND {typed} IS NULL")
-        if field.get("constraints", {}).get("required"):
+        missing, present = is_missing(column, schema), is_present(column, schema)
+        kind = field.get("type", "string")
+        constraints = field.get("constraints", {})
+        checks.append(("missing-cell", label, "NULL", None, f"{column} IS NULL AND NOT ({blank})"))
+        if kind != "string":
+            checks.append(("type-error", label, column, type_text(field),
+                           f"NOT ({blank}) AND {present} AND {typed} IS NULL"))
+            tests.append(f"{present} AND {typed} IS NULL")
+        if constraints.get("required"):
             checks.append(("constraint-error", label, column, constraint_text(field, "required"),
-                           f"NOT _blank AND {missing}"))
-            tests.append(missing)
+                           f"NOT ({blank}) AND {missing}"))
+            required.append(column)
+        readable = present if kind == "string" else f"{typed} IS NOT NULL"
         for constraint, violation in constraint_violations(field, column, typed):
-            condition = f"{typed} IS NOT NULL AND {violation}"
-            checks.append(("constraint-error", label, column,
-                           constraint_text(field, constraint), f"NOT _blank AND {condition}"))
-            tests.append(condition)
-    names = [f["name"] for f in schema["fields"] if is_free_text(f)]
+            checks.append(("constraint-error", label, column, constraint_text(field, constraint),
+                           f"NOT ({blank}) AND {readable} AND {violation}"))
+            if constraint == "maxLength":
+                limits.setdefault(int(constraints["maxLength"]), []).append(column)
+            elif constraint == "pattern":  # the empty cell is missing, not a mismatch
+                pattern = literal(f"(?:{constraints['pattern']})?")
+                tests.append(f"NOT regexp_full_match({column}, {pattern})")
+            else:
+                tests.append(f"{readable} AND {violation}")
+    if required:
+        tests.append(f"least({', '.join(f'strlen({c})' for c in required)}) = 0" if only_empty
+                     else " OR ".join(is_missing(c, schema) for c in required))
+    else:
+        tests.append(blank)
+    tests += [f"greatest({', '.join(f'strlen({c})' for c in columns)}) > {limit}"
+              for limit, columns in sorted(limits.items())]
+    names = [f["name"] for f in fields if is_free_text(f)]
     for code, rule in CELL_RULES.items():
         columns = [ident(n) for n in names if rule.applies(n)]
         for column in columns:
