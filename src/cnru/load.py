@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -22,8 +23,11 @@ NO_NULL = "\x01cnru-no-null\x01"  # empty cells stay '' (missing), padded cells 
 REJECT_CODES = {"INVALID ENCODING": "encoding-error"}
 
 
-def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource) -> list[Problem]:
-    """Create `typed."<name>"`; return the file-level problems (the table exists if none)."""
+def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
+                  lines: Callable[[], int] | None = None) -> list[Problem]:
+    """Create `typed."<name>"`; return the file-level problems (the table exists if none).
+    `lines` gives the file's line count (counted in another thread, say); by default it is
+    counted here."""
     problems = check_file(resource)
     if problems:
         return problems
@@ -31,7 +35,8 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource) -> list[Pr
     if problems:
         return problems
     stored = con.execute(f"SELECT count(*) FROM {table(TYPED, resource.name + ROWS)}").fetchone()[0]
-    blanks = blank_rows(resource.path, stored)
+    count = lines() if lines else count_lines(resource.path)
+    blanks = blank_rows(resource.path, stored) if count != stored + 1 else []
     number_rows(con, resource, blanks)
     return [Problem.of("blank-row", resource.relpath, "the row is blank", row=row)
             for row in blanks]
@@ -99,18 +104,20 @@ def first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0]
 
 
-def blank_rows(path: Path, rows: int) -> list[int]:
-    """Data-row numbers of blank lines, which DuckDB skips but frictionless counts. One count of
-    line ends says whether there are any (or quoted newlines); only then is the file parsed
-    again, by Python's csv module, to find them."""
+def count_lines(path: Path) -> int:
+    """Lines in the file, the last one counted even without a line end."""
     lines, last = 0, b"\n"
     with open(path, "rb") as file:
         for chunk in iter(lambda: file.read(1 << 24), b""):
             lines += chunk.count(b"\n")
             last = chunk[-1:]
-    lines += last != b"\n"
-    if lines == rows + 1:
-        return []
+    return lines + (last != b"\n")
+
+
+def blank_rows(path: Path, rows: int) -> list[int]:
+    """Data-row numbers of blank lines, which DuckDB skips but frictionless counts. Called only
+    when the file has more lines than header and rows (blank lines, or quoted newlines): Python's
+    csv module parses it again to find them."""
     with open(path, encoding="utf-8-sig", newline="") as file:
         reader = csv.reader(file)
         next(reader, None)

@@ -304,16 +304,22 @@ def cell_checks(schema: dict) -> tuple[list[tuple[str, str, str, str | None, str
 def key_checks(name: str, schema: dict, resolvable: set[str]) -> list[str]:
     """Unique fields, the primary key and foreign keys, over the typed rows."""
     typed = table(TYPED, name)
-    queries = [duplicates("unique-error", typed, [f["name"]], skip_null=True)
-               for f in schema["fields"] if f.get("constraints", {}).get("unique")]
     primary_key = as_list(schema.get("primaryKey") or [])
+    queries = []
+    for field in schema["fields"]:
+        if field.get("constraints", {}).get("unique"):
+            # a unique primary key repeats in the same rows: one search, both problems
+            codes = (["unique-error", "primary-key"] if primary_key == [field["name"]]
+                     else ["unique-error"])
+            queries.append(duplicates(codes, typed, [field["name"]], skip_null=True))
     if primary_key:
         all_null = " AND ".join(f"{ident(k)} IS NULL" for k in primary_key)
         queries.append(f"SELECT 'primary-key', {ROW}, {literal(', '.join(primary_key))}, NULL, "
                        f"'cells composing the primary key are all empty' FROM {typed} "
                        f"WHERE {all_null}")
-        queries.append(duplicates("primary-key", typed, primary_key, skip_null=False,
-                                  where=f"NOT ({all_null})"))
+        if not any("primary-key" in query for query in queries[:-1]):
+            queries.append(duplicates(["primary-key"], typed, primary_key, skip_null=False,
+                                      where=f"NOT ({all_null})"))
     for key in schema.get("foreignKeys", []):
         target = key["reference"].get("resource") or name
         if target in resolvable:
@@ -321,16 +327,17 @@ def key_checks(name: str, schema: dict, resolvable: set[str]) -> list[str]:
     return queries
 
 
-def duplicates(code: str, typed: str, columns: list[str], *, skip_null: bool,
+def duplicates(codes: list[str], typed: str, columns: list[str], *, skip_null: bool,
                where: str = "TRUE") -> str:
-    """Rows whose value(s) repeat an earlier row's: every occurrence after the first. Repeated
-    keys are found by aggregation first, so the window sorts only their rows."""
+    """Rows whose value(s) repeat an earlier row's: every occurrence after the first, once per
+    code. Repeated keys are found by aggregation first, so the window sorts only their rows."""
     keys = ", ".join(ident(c) for c in columns)
     value = " || ', ' || ".join(f"coalesce(CAST({ident(c)} AS VARCHAR), '')" for c in columns)
     if skip_null:
         where = f"{where} AND " + " AND ".join(f"{ident(c)} IS NOT NULL" for c in columns)
     match = " AND ".join(f"t.{ident(c)} IS NOT DISTINCT FROM r.{ident(c)}" for c in columns)
-    return (f"SELECT {literal(code)}, {ROW}, {literal(', '.join(columns))}, {value}, "
+    code = f"unnest([{', '.join(literal(c) for c in codes)}])"
+    return (f"SELECT {code}, {ROW}, {literal(', '.join(columns))}, {value}, "
             f"'the same as in an earlier row' FROM (SELECT t.* FROM {typed} t SEMI JOIN "
             f"(SELECT {keys} FROM {typed} WHERE {where} GROUP BY ALL HAVING count(*) > 1) r "
             f"ON {match}) WHERE {where} "

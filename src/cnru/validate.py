@@ -22,7 +22,7 @@ import duckdb
 from . import rules
 from .db import cursor, sandbox
 from .descriptor import Package, Resource, load_package
-from .load import load_resource
+from .load import count_lines, load_resource
 from .names import duplicate_names
 from .problems import Problem, Report
 from .schema_sql import TYPED, schema_problems
@@ -62,18 +62,25 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
     if sources.is_dir():
         allowed.append(sources.resolve())
     problems: list[Problem] = list(package.problems)
+    # a second thread counts lines, reads the archive and compares names while DuckDB loads
     with sandbox(*allowed) as con, ThreadPoolExecutor(max_workers=1) as background:
         con.execute(f"CREATE SCHEMA {TYPED}; CREATE SCHEMA context")
-        loaded, archive = [], None
+        lines = {r.name: background.submit(count_lines, r.path)
+                 for r in package.resources if r.path.is_file()}
+        loaded, archive, look_alikes = [], None, None
         for resource in package.resources:
             step(f"reading {resource.relpath}")
-            file_problems = load_resource(con, resource)
+            counted = lines.get(resource.name)
+            file_problems = load_resource(con, resource, counted.result if counted else None)
             problems.extend(file_problems)
             if not any(p.code != "blank-row" for p in file_problems):
                 loaded.append(resource)
-                if resource.name == "sources":  # read the archive while the other files load
+                if resource.name == "sources":
                     archive = background.submit(load_source_texts, cursor(con), sources,
                                                 resource.relpath)
+                if resource.name == "entities":
+                    look_alikes = background.submit(duplicate_names, cursor(con),
+                                                    resource.relpath)
         names = {r.name for r in loaded}
         for resource in loaded:
             step(f"checking {resource.relpath} against its schema")
@@ -84,8 +91,8 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
             step("checking the archived sources")
             source_problems, with_texts = archive.result()
             problems.extend(source_problems)
-        if "entities" in names:
-            problems.extend(duplicate_names(con, paths["entities"]))
+        if look_alikes is not None:
+            problems.extend(look_alikes.result())
         if set(rules.MODEL) <= names:
             step("checking the rules across tables")
             rules.create_context(con)

@@ -77,42 +77,62 @@ FROM texts
 JOIN context.source_texts AS source_texts USING (source_id)
 WHERE texts.text IS NOT NULL;
 
--- Every `*_as_stated` value beside whether one of its row's quotes contains it.
+-- The `*_as_stated` values of each row that has one its evidence quotes do not contain, each
+-- beside whether one of the row's quotes contains it. One join per table judges all three
+-- fields of a row at once, and only rows with a value not found are unpivoted, so a valid
+-- package yields no rows.
 CREATE OR REPLACE VIEW context.as_stated AS
-WITH claim_fields AS (
-    SELECT _row, claim_id, 'item_as_stated' AS field, item_as_stated AS text FROM typed.claims
-    UNION ALL
-    SELECT _row, claim_id, 'end_use_as_stated', end_use_as_stated FROM typed.claims
-    UNION ALL
-    SELECT _row, claim_id, 'hedge_as_stated', hedge_as_stated FROM typed.claims
-),
-action_fields AS (
-    SELECT _row, action_id, 'instrument_as_stated' AS field, instrument_as_stated AS text
-    FROM typed.actions
-    UNION ALL
-    SELECT _row, action_id, 'measure_as_stated', measure_as_stated FROM typed.actions
-    UNION ALL
-    SELECT _row, action_id, 'reason_as_stated', reason_as_stated FROM typed.actions
-),
-claim_found AS (
-    SELECT claim_fields._row, claim_fields.field, claim_fields.text,
-           bool_or(contains(evidence.quote, claim_fields.text)) AS found
-    FROM claim_fields
+WITH claim_found AS (
+    SELECT claims._row,
+           any_value(claims.item_as_stated) AS item_as_stated,
+           any_value(claims.end_use_as_stated) AS end_use_as_stated,
+           any_value(claims.hedge_as_stated) AS hedge_as_stated,
+           bool_or(contains(evidence.quote, claims.item_as_stated)) AS item_found,
+           bool_or(contains(evidence.quote, claims.end_use_as_stated)) AS end_use_found,
+           bool_or(contains(evidence.quote, claims.hedge_as_stated)) AS hedge_found
+    FROM typed.claims AS claims
     JOIN typed.claim_evidence AS evidence USING (claim_id)
-    WHERE claim_fields.text IS NOT NULL
-    GROUP BY ALL
+    WHERE coalesce(claims.item_as_stated, claims.end_use_as_stated,
+                   claims.hedge_as_stated) IS NOT NULL
+    GROUP BY claims._row
 ),
 action_found AS (
-    SELECT action_fields._row, action_fields.field, action_fields.text,
-           bool_or(contains(evidence.quote, action_fields.text)) AS found
-    FROM action_fields
+    SELECT actions._row,
+           any_value(actions.instrument_as_stated) AS instrument_as_stated,
+           any_value(actions.measure_as_stated) AS measure_as_stated,
+           any_value(actions.reason_as_stated) AS reason_as_stated,
+           bool_or(contains(evidence.quote, actions.instrument_as_stated)) AS instrument_found,
+           bool_or(contains(evidence.quote, actions.measure_as_stated)) AS measure_found,
+           bool_or(contains(evidence.quote, actions.reason_as_stated)) AS reason_found
+    FROM typed.actions AS actions
     JOIN typed.action_evidence AS evidence USING (action_id)
-    WHERE action_fields.text IS NOT NULL
-    GROUP BY ALL
+    WHERE coalesce(actions.instrument_as_stated, actions.measure_as_stated,
+                   actions.reason_as_stated) IS NOT NULL
+    GROUP BY actions._row
+),
+unpivoted AS (
+    SELECT 'claims' AS resource, _row,
+           unnest([{'field': 'item_as_stated', 'text': item_as_stated, 'found': item_found},
+                   {'field': 'end_use_as_stated', 'text': end_use_as_stated,
+                    'found': end_use_found},
+                   {'field': 'hedge_as_stated', 'text': hedge_as_stated, 'found': hedge_found}],
+                  recursive := true)
+    FROM claim_found
+    WHERE item_found IS FALSE OR end_use_found IS FALSE OR hedge_found IS FALSE
+    UNION ALL
+    SELECT 'actions', _row,
+           unnest([{'field': 'instrument_as_stated', 'text': instrument_as_stated,
+                    'found': instrument_found},
+                   {'field': 'measure_as_stated', 'text': measure_as_stated,
+                    'found': measure_found},
+                   {'field': 'reason_as_stated', 'text': reason_as_stated,
+                    'found': reason_found}],
+                  recursive := true)
+    FROM action_found
+    WHERE instrument_found IS FALSE OR measure_found IS FALSE OR reason_found IS FALSE
 )
-SELECT 'claims' AS resource, _row, field, text, found FROM claim_found
-UNION ALL
-SELECT 'actions', _row, field, text, found FROM action_found
+SELECT resource, _row, field, text, found FROM unpivoted
+WHERE text IS NOT NULL
 UNION ALL
 SELECT 'claim_evidence', _row, 'figure_as_stated', figure_as_stated,
        contains(quote, figure_as_stated)
@@ -168,11 +188,11 @@ SELECT 'claims', _row, 'period_end', period_end, period_precision, 'end' FROM ty
 
 -- Dates beside the last day their supporting sources can have been published.
 CREATE OR REPLACE VIEW context.dated_claims_and_actions AS
-SELECT 'claims' AS resource, _row, 'period_start' AS field, period_start AS date,
-       is_forecast AS forecast, published_by
-FROM context.claim_dates
-UNION ALL
-SELECT 'claims', _row, 'asserted_date', asserted_date, FALSE, published_by
+SELECT 'claims' AS resource, _row,
+       unnest([{'field': 'period_start', 'date': period_start, 'forecast': is_forecast},
+               {'field': 'asserted_date', 'date': asserted_date, 'forecast': FALSE}],
+              recursive := true),
+       published_by
 FROM context.claim_dates
 UNION ALL
 SELECT 'actions', _row, 'action_date', action_date, FALSE, published_by
