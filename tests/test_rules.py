@@ -207,3 +207,11 @@ def test_broken_copy_fails_with_exactly_its_problem(tiny, code):
     assert all(p.message for p in report.problems)
     if CODES[code].severity == "error":
         assert not report.valid
+
+
+@pytest.mark.parametrize("value", ["a bell\x07", "a tab\tinside", "a delete\x7f"])
+def test_control_characters_besides_line_breaks_are_found(tiny, value):
+    """A file with control bytes besides its line ends takes the general row test."""
+    tiny.set_cell(CLAIMS, 2, "notes", value)
+    report = validate_package(tiny.root, tiny.sources)
+    assert found(report) == {("control-character", CLAIMS, 2, "notes")}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -23,20 +24,26 @@ NO_NULL = "\x01cnru-no-null\x01"  # empty cells stay '' (missing), padded cells 
 REJECT_CODES = {"INVALID ENCODING": "encoding-error"}
 
 
+@dataclass(frozen=True)
+class FileFacts:
+    lines: int  # the last line counted even without a line end
+    plain: bool  # no control bytes but line ends (LF)
+
+
 def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
-                  lines: Callable[[], int] | None = None) -> list[Problem]:
+                  facts: Callable[[], FileFacts] | None = None) -> list[Problem]:
     """Create `typed."<name>"`; return the file-level problems (the table exists if none).
-    `lines` gives the file's line count (counted in another thread, say); by default it is
-    counted here."""
+    `facts` gives the file's `scan_file` (run in another thread, say); by default it is run
+    here."""
     problems = check_file(resource)
     if problems:
         return problems
-    problems = read_csv(con, resource)
+    scanned = facts() if facts else scan_file(resource.path)
+    problems = read_csv(con, resource, scanned.plain)
     if problems:
         return problems
     stored = con.execute(f"SELECT count(*) FROM {table(TYPED, resource.name + ROWS)}").fetchone()[0]
-    count = lines() if lines else count_lines(resource.path)
-    blanks = blank_rows(resource.path, stored) if count != stored + 1 else []
+    blanks = blank_rows(resource.path) if scanned.lines != stored + 1 else []
     number_rows(con, resource, blanks)
     return [Problem.of("blank-row", resource.relpath, "the row is blank", row=row)
             for row in blanks]
@@ -70,7 +77,7 @@ def check_file(resource: Resource) -> list[Problem]:
     return []
 
 
-def read_csv(con: duckdb.DuckDBPyConnection, resource: Resource) -> list[Problem]:
+def read_csv(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool) -> list[Problem]:
     columns = {name: "VARCHAR" for name in [*resource.field_names, EXTRA]}
     rejects = "cnru_rejects"
     options = (f"auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"', "
@@ -81,7 +88,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, resource: Resource) -> list[Problem
     for parallel in ("true", "false"):  # quoted newlines need the single-threaded reader
         try:
             source = f"read_csv({path}, {options}, parallel = {parallel})"
-            con.execute(load_table(resource.name, resource.schema, source))
+            con.execute(load_table(resource.name, resource.schema, source, plain))
             break
         except (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException):
             raise  # a bug in the generated SQL, not a problem of the file
@@ -104,17 +111,21 @@ def first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0]
 
 
-def count_lines(path: Path) -> int:
-    """Lines in the file, the last one counted even without a line end."""
-    lines, last = 0, b"\n"
+CONTROL_BYTES = bytes([*range(0x0a), *range(0x0b, 0x20), 0x7f])  # all but the line feed
+
+
+def scan_file(path: Path) -> FileFacts:
+    """One pass over the bytes: the line count, and whether any control byte but LF occurs."""
+    lines, last, plain = 0, b"\n", True
     with open(path, "rb") as file:
         for chunk in iter(lambda: file.read(1 << 24), b""):
             lines += chunk.count(b"\n")
             last = chunk[-1:]
-    return lines + (last != b"\n")
+            plain = plain and len(chunk.translate(None, CONTROL_BYTES)) == len(chunk)
+    return FileFacts(lines + (last != b"\n"), plain)
 
 
-def blank_rows(path: Path, rows: int) -> list[int]:
+def blank_rows(path: Path) -> list[int]:
     """Data-row numbers of blank lines, which DuckDB skips but frictionless counts. Called only
     when the file has more lines than header and rows (blank lines, or quoted newlines): Python's
     csv module parses it again to find them."""

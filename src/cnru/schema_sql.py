@@ -208,13 +208,14 @@ def constraint_text(field: dict, name: str) -> str:
     return f'{text} (constraint "{name}")'
 
 
-def load_table(name: str, schema: dict, source: str) -> str:
+def load_table(name: str, schema: dict, source: str, plain_file: bool = False) -> str:
     """`typed."<name>$rows"` from `source` (a read_csv of text cells) in one scan: each field cast
     to its type (NULL where missing or unreadable) and `_problems`, the list of every problem of
     the row's cells (NULL for a clean row). Each cell is cast once (`<field>$t`) and the checks
-    read the cast; a row's problems are listed only if one of the cheap row tests flags it."""
+    read the cast; a row's problems are listed only if one of the cheap row tests flags it.
+    `plain_file`: the file has no control bytes but its line ends, which cheapens a test."""
     fields = schema["fields"]
-    checks, row_tests = cell_checks(schema)
+    checks, row_tests = cell_checks(schema, plain_file)
     found = ", ".join(f"CASE WHEN {condition} THEN {{'code': {literal(code)}, 'field': {field}, "
                       f"'value': {value}, 'detail': {literal(detail)}}} END"
                       for code, field, value, detail, condition in checks)
@@ -244,7 +245,8 @@ def schema_problems(name: str, schema: dict, resolvable: set[str]) -> str:
     return "\nUNION ALL\n".join([cells, *key_checks(name, schema, resolvable)])
 
 
-def cell_checks(schema: dict) -> tuple[list[tuple[str, str, str, str | None, str]], list[str]]:
+def cell_checks(schema: dict, plain_file: bool = False,
+                ) -> tuple[list[tuple[str, str, str, str | None, str]], list[str]]:
     """The checks of single cells, as (code, field SQL, value SQL, detail, condition), and the
     row tests: a row none of them flags has no problem. The tests are few and cheap (one for
     all missing cells, one per length limit ...) because every row pays for them; the checks
@@ -297,7 +299,8 @@ def cell_checks(schema: dict) -> tuple[list[tuple[str, str, str, str | None, str
             checks.append((code, literal(column.strip('"')), column, rule.message,
                            f"{column} IS NOT NULL AND {rule.cell(column)}"))
         if columns:
-            tests.append(rule.row(columns))
+            row = rule.row_in_plain_file if plain_file and rule.row_in_plain_file else rule.row
+            tests.append(row(columns))
     return checks, tests
 
 

@@ -22,7 +22,7 @@ import duckdb
 from . import rules
 from .db import cursor, sandbox
 from .descriptor import Package, Resource, load_package
-from .load import count_lines, load_resource
+from .load import load_resource, scan_file
 from .names import duplicate_names
 from .problems import Problem, Report
 from .schema_sql import TYPED, schema_problems
@@ -62,16 +62,16 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
     if sources.is_dir():
         allowed.append(sources.resolve())
     problems: list[Problem] = list(package.problems)
-    # a second thread counts lines, reads the archive and compares names while DuckDB loads
+    # a second thread scans the files' bytes, reads the archive and compares names
     with sandbox(*allowed) as con, ThreadPoolExecutor(max_workers=1) as background:
         con.execute(f"CREATE SCHEMA {TYPED}; CREATE SCHEMA context")
-        lines = {r.name: background.submit(count_lines, r.path)
+        scans = {r.name: background.submit(scan_file, r.path)
                  for r in package.resources if r.path.is_file()}
         loaded, archive, look_alikes = [], None, None
         for resource in package.resources:
             step(f"reading {resource.relpath}")
-            counted = lines.get(resource.name)
-            file_problems = load_resource(con, resource, counted.result if counted else None)
+            scanned = scans.get(resource.name)
+            file_problems = load_resource(con, resource, scanned.result if scanned else None)
             problems.extend(file_problems)
             if not any(p.code != "blank-row" for p in file_problems):
                 loaded.append(resource)
