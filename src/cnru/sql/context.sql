@@ -53,29 +53,40 @@ FROM typed.actions AS actions
 LEFT JOIN typed.action_targets AS targets USING (action_id)
 GROUP BY ALL;
 
--- Every text that must appear verbatim in the archived text of a source.
+-- Every text that must appear verbatim in the archived text of a source, beside whether it does.
 CREATE OR REPLACE VIEW context.verbatim AS
-WITH texts AS (
-    SELECT 'claim_evidence' AS resource, _row, 'quote' AS field, source_id, quote AS text
-    FROM typed.claim_evidence
+WITH claim_evidence AS (
+    SELECT evidence._row, evidence.quote, evidence.attribution_as_stated, source_texts.text,
+           contains(source_texts.text, evidence.quote) AS quote_found
+    FROM typed.claim_evidence AS evidence
+    JOIN context.source_texts AS source_texts USING (source_id)
+),
+texts AS (
+    SELECT 'claim_evidence' AS resource, _row,
+           unnest([{'field': 'quote', 'text': quote, 'found': quote_found},
+                   -- an attribution inside a quote that is found is found too: a short search
+                   -- (CASE, unlike OR, searches the source text only where that one fails)
+                   {'field': 'attribution_as_stated', 'text': attribution_as_stated,
+                    'found': CASE WHEN quote_found AND contains(quote, attribution_as_stated)
+                                  THEN TRUE ELSE contains(text, attribution_as_stated) END}],
+                  recursive := true)
+    FROM claim_evidence
     UNION ALL
-    SELECT 'claim_evidence', _row, 'attribution_as_stated', source_id, attribution_as_stated
-    FROM typed.claim_evidence
-    UNION ALL
-    SELECT 'action_evidence', _row, 'quote', source_id, quote
+    SELECT 'action_evidence', _row, 'quote', quote, contains(source_texts.text, quote)
     FROM typed.action_evidence
+    JOIN context.source_texts AS source_texts USING (source_id)
     UNION ALL
-    SELECT 'entity_aliases', _row, 'surface_form', source_id, surface_form
+    SELECT 'entity_aliases', _row, 'surface_form', surface_form,
+           contains(source_texts.text, surface_form)
     FROM typed.entity_aliases
+    JOIN context.source_texts AS source_texts USING (source_id)
     UNION ALL
-    SELECT 'entities', _row, 'country_quote', country_source_id, country_quote
+    SELECT 'entities', _row, 'country_quote', country_quote,
+           contains(source_texts.text, country_quote)
     FROM typed.entities
+    JOIN context.source_texts AS source_texts ON source_texts.source_id = entities.country_source_id
 )
-SELECT texts.resource, texts._row, texts.field, texts.text,
-       contains(source_texts.text, texts.text) AS found
-FROM texts
-JOIN context.source_texts AS source_texts USING (source_id)
-WHERE texts.text IS NOT NULL;
+SELECT resource, _row, field, text, found FROM texts WHERE text IS NOT NULL;
 
 -- The `*_as_stated` values of each row that has one its evidence quotes do not contain, each
 -- beside whether one of the row's quotes contains it. One join per table judges all three
@@ -84,9 +95,6 @@ WHERE texts.text IS NOT NULL;
 CREATE OR REPLACE VIEW context.as_stated AS
 WITH claim_found AS (
     SELECT claims._row,
-           any_value(claims.item_as_stated) AS item_as_stated,
-           any_value(claims.end_use_as_stated) AS end_use_as_stated,
-           any_value(claims.hedge_as_stated) AS hedge_as_stated,
            bool_or(contains(evidence.quote, claims.item_as_stated)) AS item_found,
            bool_or(contains(evidence.quote, claims.end_use_as_stated)) AS end_use_found,
            bool_or(contains(evidence.quote, claims.hedge_as_stated)) AS hedge_found
@@ -98,9 +106,6 @@ WITH claim_found AS (
 ),
 action_found AS (
     SELECT actions._row,
-           any_value(actions.instrument_as_stated) AS instrument_as_stated,
-           any_value(actions.measure_as_stated) AS measure_as_stated,
-           any_value(actions.reason_as_stated) AS reason_as_stated,
            bool_or(contains(evidence.quote, actions.instrument_as_stated)) AS instrument_found,
            bool_or(contains(evidence.quote, actions.measure_as_stated)) AS measure_found,
            bool_or(contains(evidence.quote, actions.reason_as_stated)) AS reason_found
@@ -117,7 +122,7 @@ unpivoted AS (
                     'found': end_use_found},
                    {'field': 'hedge_as_stated', 'text': hedge_as_stated, 'found': hedge_found}],
                   recursive := true)
-    FROM claim_found
+    FROM claim_found JOIN typed.claims USING (_row)
     WHERE item_found IS FALSE OR end_use_found IS FALSE OR hedge_found IS FALSE
     UNION ALL
     SELECT 'actions', _row,
@@ -128,7 +133,7 @@ unpivoted AS (
                    {'field': 'reason_as_stated', 'text': reason_as_stated,
                     'found': reason_found}],
                   recursive := true)
-    FROM action_found
+    FROM action_found JOIN typed.actions USING (_row)
     WHERE instrument_found IS FALSE OR measure_found IS FALSE OR reason_found IS FALSE
 )
 SELECT resource, _row, field, text, found FROM unpivoted
