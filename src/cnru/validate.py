@@ -65,6 +65,7 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
     # a second thread scans the files' bytes, reads the archive and compares names
     with sandbox(*allowed) as con, ThreadPoolExecutor(max_workers=1) as background:
         con.execute(f"CREATE SCHEMA {TYPED}; CREATE SCHEMA context")
+        background.submit(rules.prepare)
         scans = {r.name: background.submit(scan_file, r.path)
                  for r in package.resources if r.path.is_file()}
         loaded, archive, look_alikes = [], None, None

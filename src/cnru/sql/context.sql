@@ -72,19 +72,21 @@ texts AS (
                   recursive := true)
     FROM claim_evidence
     UNION ALL
-    SELECT 'action_evidence', _row, 'quote', quote, contains(source_texts.text, quote)
-    FROM typed.action_evidence
+    -- the other texts in one join: each join copies the archived texts into its hash table
+    SELECT others.resource, others._row, others.field, others.text,
+           contains(source_texts.text, others.text)
+    FROM (
+        SELECT 'action_evidence' AS resource, _row, 'quote' AS field, source_id, quote AS text
+        FROM typed.action_evidence
+        UNION ALL
+        SELECT 'entity_aliases', _row, 'surface_form', source_id, surface_form
+        FROM typed.entity_aliases
+        UNION ALL
+        SELECT 'entities', _row, 'country_quote', country_source_id, country_quote
+        FROM typed.entities
+        WHERE country_quote IS NOT NULL
+    ) AS others
     JOIN context.source_texts AS source_texts USING (source_id)
-    UNION ALL
-    SELECT 'entity_aliases', _row, 'surface_form', surface_form,
-           contains(source_texts.text, surface_form)
-    FROM typed.entity_aliases
-    JOIN context.source_texts AS source_texts USING (source_id)
-    UNION ALL
-    SELECT 'entities', _row, 'country_quote', country_quote,
-           contains(source_texts.text, country_quote)
-    FROM typed.entities
-    JOIN context.source_texts AS source_texts ON source_texts.source_id = entities.country_source_id
 )
 SELECT resource, _row, field, text, found FROM texts WHERE text IS NOT NULL;
 
