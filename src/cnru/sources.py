@@ -14,7 +14,11 @@ def load_source_texts(con: duckdb.DuckDBPyConnection, sources_dir: Path | None,
                       path: str) -> tuple[list[Problem], bool]:
     """Check each archived file and load its text; returns the problems and whether quotes can
     be checked at all (False when the sources directory is missing)."""
-    con.execute("CREATE OR REPLACE TABLE context.source_texts (source_id VARCHAR, text VARCHAR)")
+    con.execute("CREATE OR REPLACE TABLE context.archive (_row BIGINT, source_id VARCHAR, "
+                "archive_file VARCHAR, archive_sha256 VARCHAR, actual VARCHAR, text VARCHAR)")
+    # a view, not a copy: the texts can be the largest thing held in memory
+    con.execute("CREATE OR REPLACE VIEW context.source_texts AS "
+                "SELECT source_id, coalesce(text, '') AS text FROM context.archive")
     if sources_dir is None or not sources_dir.is_dir():
         return [Problem.of("sources-dir-missing", path,
                            f"no sources directory at {sources_dir}; quotes and hashes were "
@@ -36,7 +40,7 @@ def load_source_texts(con: duckdb.DuckDBPyConnection, sources_dir: Path | None,
     rows, ids, files = (list(column) for column in zip(*present, strict=True))
     # DuckDB reads and hashes the files in parallel; text is NULL if a file is not UTF-8
     con.execute("""
-        CREATE OR REPLACE TABLE context.archive AS
+        INSERT INTO context.archive
         WITH listed AS (
             SELECT unnest($1::BIGINT[]) AS _row, unnest($2::VARCHAR[]) AS source_id,
                    unnest($3::VARCHAR[]) AS filename
@@ -53,6 +57,4 @@ def load_source_texts(con: duckdb.DuckDBPyConnection, sources_dir: Path | None,
     problems += [Problem.of("source-hash-mismatch", path, f"{name} has SHA-256 {actual}",
                             row=row, field="archive_sha256", value=expected)
                  for row, name, expected, actual in changed]
-    con.execute("INSERT INTO context.source_texts "
-                "SELECT source_id, coalesce(text, '') FROM context.archive")
     return problems, True
