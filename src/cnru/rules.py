@@ -70,8 +70,7 @@ def rule(code: str):
 
 
 def prepare() -> None:
-    """Load ibis's DuckDB backend, a fifth of a second of imports: run it in a second thread
-    while the files load."""
+    """Load ibis's DuckDB backend, a fifth of a second of imports."""
     ibis.duckdb  # noqa: B018 (the attribute loads the backend)
 
 

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import duckdb
 
-from . import rules
 from .db import cursor, sandbox
 from .descriptor import Package, Resource, load_package
 from .load import load_resource, scan_file
@@ -65,7 +64,7 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
     # a second thread scans the files' bytes, reads the archive and compares names
     with sandbox(*allowed) as con, ThreadPoolExecutor(max_workers=1) as background:
         con.execute(f"CREATE SCHEMA {TYPED}; CREATE SCHEMA context")
-        background.submit(rules.prepare)
+        background.submit(prepare_rules)
         scans = {r.name: background.submit(scan_file, r.path)
                  for r in package.resources if r.path.is_file()}
         loaded, archive, look_alikes = [], None, None
@@ -94,11 +93,21 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
             problems.extend(source_problems)
         if look_alikes is not None:
             problems.extend(look_alikes.result())
+        from . import rules  # imported by the second thread meanwhile
+
         if set(rules.MODEL) <= names:
             step("checking the rules across tables")
             rules.create_context(con)
             problems.extend(rules.run_rules(rules.Tables(con, with_texts), paths))
         yield Checked(package, con, Report.of(without_cascades(problems)), loaded)
+
+
+def prepare_rules() -> None:
+    """Import the rules and their engine (ibis, pandera's companion): a third of a second of
+    Python, best spent while DuckDB loads the files."""
+    from . import rules
+
+    rules.prepare()
 
 
 CELL_CODES = {"type-error", "constraint-error", "missing-cell"}
@@ -107,6 +116,8 @@ CELL_CODES = {"type-error", "constraint-error", "missing-cell"}
 def without_cascades(problems: list[Problem]) -> list[Problem]:
     """A cell the schema already rejects is not reported again by the rules, which see it as
     empty: one bad date is one problem."""
+    from . import rules
+
     bad_cells = {(p.file, p.row, p.field) for p in problems if p.code in CELL_CODES}
     return [p for p in problems
             if p.code in CELL_CODES or p.code not in rules.RULES
