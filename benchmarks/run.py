@@ -11,6 +11,7 @@ the machine and the versions. Packages are generated under benchmarks/packages/ 
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
 import os
 import platform
@@ -65,11 +66,17 @@ def measure(command: list[str], cwd: Path = ROOT, env: dict | None = None,
 
 
 def package(claims: int) -> Path:
+    """The synthetic package of this size, on the model as it is now: generated again when the
+    schemas have changed since, and given the current build scripts."""
     out = PACKAGES / f"claims-{claims}"
-    if not (out / "datapackage.json").is_file():
-        shutil.rmtree(out, ignore_errors=True)  # an interrupted generation
+    current = (out / "datapackage.json").is_file() and not filecmp.dircmp(
+        ROOT / "schemas", out / "schemas").diff_files
+    if not current:
+        shutil.rmtree(out, ignore_errors=True)  # stale, or an interrupted generation
         subprocess.run([str(BIN / "cnru"), "synth", str(out), "--claims", str(claims),
                         "--seed", "1"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    shutil.rmtree(out / "scripts", ignore_errors=True)
+    shutil.copytree(ROOT / "scripts", out / "scripts")
     return out
 
 

@@ -2,31 +2,41 @@
 CREATE OR REPLACE TABLE claims_by_supplier AS
 WITH
 supply AS (
-    SELECT claims.*, subject.name AS subject_name, object.name AS object_name
+    SELECT *
     FROM claims
-    JOIN entities AS subject ON subject.entity_id = claims.subject_entity_id
-    LEFT JOIN entities AS object ON object.entity_id = claims.object_entity_id
-    WHERE claims.predicate IN (
+    WHERE predicate IN (
         'supplies', 'jointly-produces', 'considers-supplying', 'stops-supplying',
         'refrains-from-supplying'
     )
 ),
 
-final AS (
+-- counted by identifier first, so that names are joined once per pair, not once per claim
+counts AS (
     SELECT
-        subject_entity_id AS supplier_entity_id,
-        subject_name AS supplier_name,
-        object_entity_id AS recipient_entity_id,
-        object_name AS recipient_name,
+        subject_entity_id,
+        object_entity_id,
         count(*) AS claims,
         count(*) FILTER (WHERE predicate = 'supplies' AND stance = 'asserts') AS supplies_asserted,
         count(*) FILTER (WHERE stance = 'denies') AS denied,
         count(*) FILTER (WHERE stance = 'finds-no-evidence') AS no_evidence,
         count(*) FILTER (WHERE hedge_as_stated IS NOT NULL) AS hedged,
-        string_agg(DISTINCT CAST(item_category AS VARCHAR), ', ' ORDER BY CAST(item_category AS VARCHAR))
+        -- sorting each list is cheaper than an ordered aggregate; empty when none is given
+        nullif(array_to_string(list_sort(list_distinct(list(CAST(item_category AS VARCHAR)))), ', '), '')
             AS item_categories
     FROM supply
-    GROUP BY ALL
+    GROUP BY subject_entity_id, object_entity_id
+),
+
+final AS (
+    SELECT
+        counts.subject_entity_id AS supplier_entity_id,
+        subject.name AS supplier_name,
+        counts.object_entity_id AS recipient_entity_id,
+        object.name AS recipient_name,
+        counts.* EXCLUDE (subject_entity_id, object_entity_id)
+    FROM counts
+    JOIN entities AS subject ON subject.entity_id = counts.subject_entity_id
+    LEFT JOIN entities AS object ON object.entity_id = counts.object_entity_id
 )
 
 SELECT * FROM final ORDER BY claims DESC, supplier_entity_id, recipient_entity_id NULLS LAST;

@@ -1,6 +1,15 @@
 -- disagreements: claims whose sources state different figures or qualifiers, one row per source.
 CREATE OR REPLACE TABLE disagreements AS
 WITH
+-- the claims first, from the evidence alone; names are joined to their few rows only
+disputed AS (
+    SELECT claim_id
+    FROM claim_evidence
+    WHERE figure_value IS NOT NULL
+    GROUP BY claim_id
+    HAVING count(DISTINCT (figure_value, figure_unit, coalesce(CAST(figure_qualifier AS VARCHAR), ''))) > 1
+),
+
 figures AS (
     SELECT
         evidence.*,
@@ -10,19 +19,13 @@ figures AS (
         object.name AS object_name,
         publisher.name AS publisher_name
     FROM claim_evidence AS evidence
+    JOIN disputed USING (claim_id)
     JOIN claims USING (claim_id)
     JOIN entities AS subject ON subject.entity_id = claims.subject_entity_id
     LEFT JOIN entities AS object ON object.entity_id = claims.object_entity_id
     JOIN sources USING (source_id)
     JOIN entities AS publisher ON publisher.entity_id = sources.publisher_entity_id
     WHERE evidence.figure_value IS NOT NULL
-),
-
-disputed AS (
-    SELECT claim_id
-    FROM figures
-    GROUP BY claim_id
-    HAVING count(DISTINCT (figure_value, figure_unit, coalesce(CAST(figure_qualifier AS VARCHAR), ''))) > 1
 ),
 
 final AS (
@@ -40,7 +43,6 @@ final AS (
         CAST(figures.figure_qualifier AS VARCHAR) AS figure_qualifier,
         figures.evidence_id
     FROM figures
-    JOIN disputed USING (claim_id)
 )
 
 SELECT * FROM final ORDER BY claim_id, source_id, evidence_id;
