@@ -129,7 +129,6 @@ def write_database(checked: Checked, staging: Path, result: BuildResult) -> None
     types = enum_types(schemas)
     con.execute(f"ATTACH {literal(str(staging / DATABASE))} AS {DIST} "
                 f"(STORAGE_VERSION '{STORAGE_VERSION}')")
-    con.execute("BEGIN")  # one commit: each one writes and syncs the database's log
     for statement in create_types(types, DIST):
         con.execute(statement)
     for resource in checked.loaded:
@@ -160,7 +159,6 @@ def write_database(checked: Checked, staging: Path, result: BuildResult) -> None
                         f"{literal(script_description(script))}")
             if keyword == "TABLE":
                 result.summaries.append(name)
-        con.execute("COMMIT")
     finally:
         con.execute("USE memory")
 
