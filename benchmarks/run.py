@@ -54,7 +54,7 @@ class Measure:
     ok: bool
 
 
-LOW_MEMORY = "300MB"  # a DuckDB memory limit that keeps cnru under frictionless's peak
+LOW_MEMORY = "250MB"  # a DuckDB memory limit that keeps cnru under frictionless's peak
 
 
 def measure(command: list[str], cwd: Path = ROOT, env: dict | None = None,
