@@ -12,18 +12,20 @@ SELECT
     END AS published_by
 FROM typed.sources;
 
--- Each claim's dates beside the earliest publication among the sources that support it.
+-- Each dated claim's dates beside the earliest publication among the sources that support it
+-- (a claim without dates cannot be dated after its sources).
 CREATE OR REPLACE VIEW context.claim_dates AS
-WITH supported AS (
-    SELECT evidence.claim_id, min(publication.published_by) AS published_by
-    FROM typed.claim_evidence AS evidence
-    JOIN context.publication AS publication USING (source_id)
-    GROUP BY evidence.claim_id
-)
-SELECT claims._row, claims.claim_id, claims.period_start, claims.asserted_date,
-       claims.is_forecast, supported.published_by
+SELECT claims._row,
+       any_value(claims.claim_id) AS claim_id,
+       any_value(claims.period_start) AS period_start,
+       any_value(claims.asserted_date) AS asserted_date,
+       any_value(claims.is_forecast) AS is_forecast,
+       min(publication.published_by) AS published_by
 FROM typed.claims AS claims
-JOIN supported USING (claim_id);
+JOIN typed.claim_evidence AS evidence USING (claim_id)
+JOIN context.publication AS publication USING (source_id)
+WHERE coalesce(claims.period_start, claims.asserted_date) IS NOT NULL
+GROUP BY claims._row;
 
 CREATE OR REPLACE VIEW context.action_dates AS
 WITH supported AS (
