@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,10 +66,12 @@ def build(package: str | os.PathLike, out: str | os.PathLike = "build",
                 raise InvalidPackage(checked.report)
             check_minimums(checked)
             result = BuildResult(out, checked.package)
-            step("writing the database")
-            write_database(checked, staging, result)
-            step("writing Parquet and summaries")
-            export(checked, staging, result)
+            with ThreadPoolExecutor(max_workers=1) as background:
+                background.submit(page.pyplot)  # its imports, while DuckDB writes
+                step("writing the database")
+                write_database(checked, staging, result)
+                step("writing Parquet and summaries")
+                export(checked, staging, result)
             content = page.collect(checked.con, DIST)
             checked.con.execute(f"DETACH {DIST}")
         step("writing the summary page")
@@ -224,17 +227,16 @@ def write_descriptor(checked: Checked, staging: Path, result: BuildResult) -> No
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as file:
-        for chunk in iter(lambda: file.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def write_checksums(directory: Path, result: BuildResult | None = None) -> None:
     files = sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*")
                    if p.is_file() and p.name != "SHA256SUMS")
-    lines = [f"{sha256(directory / name)}  {name}" for name in files]
+    with ThreadPoolExecutor() as pool:  # hashing releases the GIL: one file per core
+        digests = pool.map(sha256, [directory / name for name in files])
+        lines = [f"{digest}  {name}" for digest, name in zip(digests, files, strict=True)]
     (directory / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
     if result is not None:
         result.files = [*files, "SHA256SUMS"]
