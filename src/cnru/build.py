@@ -231,15 +231,20 @@ def sha256(path: Path) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
-def write_checksums(directory: Path, result: BuildResult | None = None) -> None:
-    files = sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*")
-                   if p.is_file() and p.name != "SHA256SUMS")
-    with ThreadPoolExecutor() as pool:  # hashing releases the GIL: one file per core
-        digests = pool.map(sha256, [directory / name for name in files])
-        lines = [f"{digest}  {name}" for digest, name in zip(digests, files, strict=True)]
-    (directory / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    if result is not None:
-        result.files = [*files, "SHA256SUMS"]
+def checksums(files: dict[str, Path]) -> str:
+    """SHA256SUMS for archive names -> files, sorted by name; hashing releases the GIL, so the
+    files are hashed one per core."""
+    names = sorted(files)
+    with ThreadPoolExecutor() as pool:
+        digests = pool.map(sha256, [files[name] for name in names])
+        return "".join(f"{digest}  {name}\n" for digest, name in zip(digests, names, strict=True))
+
+
+def write_checksums(directory: Path, result: BuildResult) -> None:
+    files = {p.relative_to(directory).as_posix(): p for p in directory.rglob("*")
+             if p.is_file() and p.name != "SHA256SUMS"}
+    (directory / "SHA256SUMS").write_text(checksums(files), encoding="utf-8")
+    result.files = [*sorted(files), "SHA256SUMS"]
 
 
 def replace(out: Path, staging: Path) -> None:

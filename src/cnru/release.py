@@ -11,7 +11,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from .build import BuildResult, sha256
+from .build import BuildResult, checksums
 from .errors import BuildError
 
 RELEASE_NAME = "cn-ru-military-support"
@@ -39,7 +39,7 @@ def release(built: BuildResult, dist: str | os.PathLike = "dist") -> Path:
         raise BuildError(f"CHANGELOG.md has no section '## {version}' for this version")
     stem = f"{RELEASE_NAME}-{version}"
     files = release_files(root, built)
-    sums = "".join(f"{sha256(path)}  {name}\n" for name, path in sorted(files.items()))
+    sums = checksums(files)
     dist = Path(dist)
     dist.mkdir(parents=True, exist_ok=True)
     target = dist / f"{stem}.zip"

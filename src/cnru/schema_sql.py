@@ -138,8 +138,8 @@ def cast(field: dict, column: str, schema: dict) -> str:
     fast = FAST_PATHS.get(kind)
     common = (f"WHEN regexp_full_match({column}, {literal(fast[0])}) THEN "
               f"{fast[1].format(column)} " if fast else "")
-    return (f"CASE WHEN {is_missing(column, schema)} THEN NULL {common}"
-            f"WHEN NOT {is_valid(field, column)} THEN NULL ELSE {value} END")
+    unreadable = f"WHEN NOT {is_valid(field, column)} THEN NULL " if kind != "string" else ""
+    return f"CASE WHEN {is_missing(column, schema)} THEN NULL {common}{unreadable}ELSE {value} END"
 
 
 def typed_value(field: dict, value) -> str:

@@ -1,5 +1,6 @@
 """The archived texts behind the `sources` table: present, unchanged (SHA-256), and loaded into
-`context.source_texts` so that quotes can be checked against them."""
+`context.archive` (read through the view `context.source_texts`) so that quotes can be checked
+against them."""
 
 from __future__ import annotations
 

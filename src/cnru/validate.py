@@ -4,8 +4,11 @@
 2. each CSV read once into DuckDB (load.py): its cells cast and checked in that scan by SQL
    generated from the Table Schema (schema_sql.py) and by the cell rules (cell_rules.py); then
    unique, primary and foreign keys;
-3. the archived texts (sources.py, in a second thread), the rules across columns and tables
-   (rules.py, pandera) and look-alike entity names (names.py).
+3. the archived texts (sources.py), the rules across columns and tables (rules.py, pandera)
+   and look-alike entity names (names.py).
+
+While DuckDB loads the files, a second thread scans their bytes, reads the archive, compares
+the names and imports the rule engine.
 """
 
 from __future__ import annotations
@@ -61,7 +64,6 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
     if sources.is_dir():
         allowed.append(sources.resolve())
     problems: list[Problem] = list(package.problems)
-    # a second thread scans the files' bytes, reads the archive and compares names
     with sandbox(*allowed) as con, ThreadPoolExecutor(max_workers=1) as background:
         con.execute(f"CREATE SCHEMA {TYPED}; CREATE SCHEMA context")
         background.submit(prepare_rules)
