@@ -78,3 +78,20 @@ def test_every_broken_input_exits_1_with_one_line_per_problem_and_no_traceback(t
     assert len(lines) == 4 and lines[-1] == "invalid: 3 error(s), 0 warning(s)"
     assert all(line.startswith("data/") for line in lines[:-1])
     assert "Traceback" not in result.output
+
+
+def test_an_archived_text_linked_from_outside_the_sources_is_not_read(tiny, tmp_path):
+    name = tiny.rows("data/sources.csv")[0]["archive_file"]
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(tiny.sources.joinpath(name).read_bytes())
+    tiny.sources.joinpath(name).unlink()
+    tiny.sources.joinpath(name).symlink_to(outside)
+    report = validate_package(tiny.root, tiny.sources)
+    assert ("source-file-missing", "data/sources.csv", 1, "archive_file") in codes(report)
+
+
+def test_an_archived_text_linked_inside_the_sources_is_read(tiny):
+    name = tiny.rows("data/sources.csv")[0]["archive_file"]
+    tiny.sources.joinpath(name).rename(tiny.sources / "moved.bin")
+    tiny.sources.joinpath(name).symlink_to("moved.bin")
+    assert validate_package(tiny.root, tiny.sources).valid
