@@ -66,9 +66,10 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
     problems: list[Problem] = list(package.problems)
     with sandbox(*allowed) as con, ThreadPoolExecutor(max_workers=1) as background:
         con.execute(f"CREATE SCHEMA {TYPED}; CREATE SCHEMA context")
-        background.submit(prepare_rules)
+        # in the order the loads below wait for them; the rules are needed last
         scans = {r.name: background.submit(scan_file, r.path)
                  for r in package.resources if r.path.is_file()}
+        background.submit(prepare_rules)
         loaded, archive, look_alikes = [], None, None
         for resource in package.resources:
             step(f"reading {resource.relpath}")
