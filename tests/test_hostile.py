@@ -4,6 +4,7 @@ package, never fetches anything (the autouse `no_network` fixture fails any conn
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -95,3 +96,28 @@ def test_an_archived_text_linked_inside_the_sources_is_read(tiny):
     tiny.sources.joinpath(name).rename(tiny.sources / "moved.bin")
     tiny.sources.joinpath(name).symlink_to("moved.bin")
     assert validate_package(tiny.root, tiny.sources).valid
+
+
+def test_a_loop_of_links_in_the_sources_is_a_missing_file(tiny):
+    name = tiny.rows("data/sources.csv")[0]["archive_file"]
+    tiny.sources.joinpath(name).unlink()
+    tiny.sources.joinpath(name).symlink_to("loop.txt")
+    tiny.sources.joinpath("loop.txt").symlink_to(name)
+    report = validate_package(tiny.root, tiny.sources)
+    assert ("source-file-missing", "data/sources.csv", 1, "archive_file") in codes(report)
+
+
+def test_an_archived_text_that_cannot_be_read_is_one_problem(tiny, monkeypatch):
+    name = tiny.rows("data/sources.csv")[0]["archive_file"]
+    read_bytes = Path.read_bytes
+
+    def refuse(path):  # tests run as root here, whom file permissions do not stop
+        if path.name == name:
+            raise PermissionError(13, "Permission denied")
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    report = validate_package(tiny.root, tiny.sources)
+    [problem] = [p for p in report.problems if p.code == "source-file-missing"]
+    assert (problem.row, problem.field, problem.value) == (1, "archive_file", name)
+    assert problem.message == f"{name} cannot be read: Permission denied"

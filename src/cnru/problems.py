@@ -67,7 +67,7 @@ CODES: dict[str, Code] = {
     # sources
     "quote-not-in-source": Code(ERROR, "A quote, alias or other verbatim text is not an exact substring of the archived text of its source.", "Copy the words exactly from the archived text (same case, punctuation and spaces)."),
     "as-stated-not-in-quote": Code(ERROR, "An `*_as_stated` value is not found in the row's evidence quotes (or, for a figure, in its own quote).", "Copy the words exactly from one of the quotes, or extend a quote."),
-    "source-file-missing": Code(ERROR, "A source's archived file is not in the sources directory.", "Add the file, or fix `archive_file`."),
+    "source-file-missing": Code(ERROR, "A source's archived file is not in the sources directory, or cannot be read.", "Add the file, or fix `archive_file`."),
     "source-hash-mismatch": Code(ERROR, "The SHA-256 of an archived file differs from `archive_sha256`: the text changed.", "Restore the archived text; if a new version must be used, add it as a new source."),
     "sources-dir-missing": Code(WARNING, "The sources directory does not exist, so quotes and hashes were not checked.", "Pass `--sources-dir` pointing to the archived texts."),
 }

@@ -54,8 +54,13 @@ def load_source_texts(con: duckdb.DuckDBPyConnection, sources_dir: Path | None,
                                        field="archive_file", value=name))
     if not present:
         return problems, True
-    for batch in batches(present):
+    unreadable: list[tuple[Archived, OSError]] = []
+    for batch in batches(present, unreadable):
         insert_texts(con, batch)
+    problems += [Problem.of("source-file-missing", path,
+                            f"{archived.name} cannot be read: {error.strerror or error}",
+                            row=archived.row, field="archive_file", value=archived.name)
+                 for archived, error in unreadable]
     changed = con.execute("SELECT _row, archive_file, archive_sha256, actual FROM context.archive "
                           "WHERE archive_sha256 IS NOT NULL AND actual <> archive_sha256 "
                           "ORDER BY _row").fetchall()
@@ -73,19 +78,32 @@ def archived_files(root: Path) -> dict[str, Path]:
         for entry in entries:
             path = Path(entry.path)
             if entry.is_symlink():
-                if path.resolve().is_relative_to(root) and path.is_file():
+                if stays_inside(path, root) and path.is_file():
                     files[entry.name] = path
             elif entry.is_file():
                 files[entry.name] = path
     return files
 
 
-def batches(present: list[Archived]) -> Iterator[list[tuple[Archived, bytes]]]:
-    """The present files with their bytes, about BATCH_BYTES at a time. Python reads them: for
-    thousands of small files, DuckDB's `read_blob` spends three times the CPU."""
+def stays_inside(link: Path, root: Path) -> bool:
+    try:
+        return link.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a loop of links
+        return False
+
+
+def batches(present: list[Archived], unreadable: list[tuple[Archived, OSError]],
+            ) -> Iterator[list[tuple[Archived, bytes]]]:
+    """The present files with their bytes, about BATCH_BYTES at a time; those that cannot be
+    read go to `unreadable`. Python reads them: for thousands of small files, DuckDB's
+    `read_blob` spends three times the CPU."""
     batch, size = [], 0
     for archived in present:
-        content = archived.file.read_bytes()
+        try:
+            content = archived.file.read_bytes()
+        except OSError as error:
+            unreadable.append((archived, error))
+            continue
         batch.append((archived, content))
         size += len(content)
         if size >= BATCH_BYTES:
