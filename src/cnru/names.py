@@ -29,8 +29,12 @@ def folding() -> dict[int, str]:
 
 
 def fold(name: str) -> str:
-    if name.isascii():  # the same result, four times faster: ASCII has no look-alikes to fold
+    if name.isascii():  # what fold_unicode gives, four times faster
         return " ".join(name.lower().split())
+    return fold_unicode(name)
+
+
+def fold_unicode(name: str) -> str:
     text = " ".join(unicodedata.normalize("NFKC", name).casefold().split())
     return text.translate(folding()).casefold()
 

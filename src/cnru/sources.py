@@ -1,6 +1,5 @@
 """The archived texts behind the `sources` table: present, unchanged (SHA-256), and loaded into
-`context.archive` (read through the view `context.source_texts`) so that quotes can be checked
-against them."""
+`context.source_texts` so that quotes can be checked against them."""
 
 from __future__ import annotations
 
@@ -32,11 +31,8 @@ def load_source_texts(con: duckdb.DuckDBPyConnection, sources_dir: Path | None,
                       path: str) -> tuple[list[Problem], bool]:
     """Check each archived file and load its text; returns the problems and whether quotes can
     be checked at all (False when the sources directory is missing)."""
-    con.execute("CREATE OR REPLACE TABLE context.archive (_row BIGINT, source_id VARCHAR, "
-                "archive_file VARCHAR, archive_sha256 VARCHAR, actual VARCHAR, text VARCHAR)")
-    # a view, not a copy: the texts can be the largest thing held in memory
-    con.execute("CREATE OR REPLACE VIEW context.source_texts AS "
-                "SELECT source_id, coalesce(text, '') AS text FROM context.archive")
+    # the only copy of the texts, which can be the largest thing held in memory
+    con.execute("CREATE OR REPLACE TABLE context.source_texts (source_id VARCHAR, text VARCHAR)")
     if sources_dir is None or not sources_dir.is_dir():
         return [Problem.of("sources-dir-missing", path,
                            f"no sources directory at {sources_dir}; quotes and hashes were "
@@ -57,16 +53,11 @@ def load_source_texts(con: duckdb.DuckDBPyConnection, sources_dir: Path | None,
     unreadable: list[tuple[Archived, OSError]] = []
     for batch in batches(present, unreadable):
         insert_texts(con, batch)
+        problems += changed_texts(batch, path)
     problems += [Problem.of("source-file-missing", path,
                             f"{archived.name} cannot be read: {error.strerror or error}",
                             row=archived.row, field="archive_file", value=archived.name)
                  for archived, error in unreadable]
-    changed = con.execute("SELECT _row, archive_file, archive_sha256, actual FROM context.archive "
-                          "WHERE archive_sha256 IS NOT NULL AND actual <> archive_sha256 "
-                          "ORDER BY _row").fetchall()
-    problems += [Problem.of("source-hash-mismatch", path, f"{name} has SHA-256 {actual}",
-                            row=row, field="archive_sha256", value=expected)
-                 for row, name, expected, actual in changed]
     return problems, True
 
 
@@ -113,20 +104,22 @@ def batches(present: list[Archived], unreadable: list[tuple[Archived, OSError]],
         yield batch
 
 
+def changed_texts(batch: list[tuple[Archived, bytes]], path: str) -> list[Problem]:
+    """The texts whose SHA-256 is not their `archive_sha256`."""
+    problems = []
+    for archived, content in batch:
+        actual = hashlib.sha256(content).hexdigest()
+        if archived.expected is not None and actual != archived.expected:
+            problems.append(Problem.of("source-hash-mismatch", path,
+                                       f"{archived.name} has SHA-256 {actual}", row=archived.row,
+                                       field="archive_sha256", value=archived.expected))
+    return problems
+
+
 def insert_texts(con: duckdb.DuckDBPyConnection, batch: list[tuple[Archived, bytes]]) -> None:
-    listed = [archived for archived, _ in batch]
-    contents = [content for _, content in batch]
-    columns = [[a.row for a in listed], [a.source_id for a in listed], [a.name for a in listed],
-               [a.expected for a in listed],
-               [hashlib.sha256(content).hexdigest() for content in contents], contents]
-    # text is NULL where a file is not UTF-8
+    """A text that is not UTF-8 is empty: none of its quotes is found."""
     con.execute("""
-        INSERT INTO context.archive
-        WITH listed AS (
-            SELECT unnest($1::BIGINT[]) AS _row, unnest($2::VARCHAR[]) AS source_id,
-                   unnest($3::VARCHAR[]) AS archive_file, unnest($4::VARCHAR[]) AS archive_sha256,
-                   unnest($5::VARCHAR[]) AS actual, unnest($6::BLOB[]) AS content
-        )
-        SELECT _row, source_id, archive_file, archive_sha256, actual, try(decode(content))
-        FROM listed
-    """, columns)
+        INSERT INTO context.source_texts
+        SELECT source_id, coalesce(try(decode(content)), '')
+        FROM (SELECT unnest($1::VARCHAR[]) AS source_id, unnest($2::BLOB[]) AS content)
+    """, [[archived.source_id for archived, _ in batch], [content for _, content in batch]])
