@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from cnru.load import FileFacts, scan_file
 from cnru.problems import CODES
 from cnru.validate import validate_package
 
@@ -215,3 +216,19 @@ def test_control_characters_besides_line_breaks_are_found(tiny, value):
     tiny.set_cell(CLAIMS, 2, "notes", value)
     report = validate_package(tiny.root, tiny.sources)
     assert found(report) == {("control-character", CLAIMS, 2, "notes")}
+
+
+@pytest.mark.parametrize(("content", "facts"), [
+    (b"a,b\n1,2\n", FileFacts(lines=2, plain=True)),
+    (b"a,b\n1,2", FileFacts(lines=2, plain=True)),  # the last line counts without its end
+    (b"a,b\n\n\n1,2\n", FileFacts(lines=4, plain=True)),
+    (b'a,b\n"1\n2",3\n', FileFacts(lines=3, plain=True)),  # a quoted LF is a line end
+    (b"a,b\r\n1,2\r\n", FileFacts(lines=2, plain=False)),
+    (b"a,b\n1,\x7f\n", FileFacts(lines=2, plain=False)),
+    (b"a,b\n1,\x00\n", FileFacts(lines=2, plain=False)),
+    (b"a,b\n1,\xc3\xa9\xe2\x80\xa8\n", FileFacts(lines=2, plain=True)),  # UTF-8 is not
+])
+def test_scan_file_counts_lines_and_finds_control_bytes(tmp_path, content, facts):
+    path = tmp_path / "file.csv"
+    path.write_bytes(content)
+    assert scan_file(path) == facts

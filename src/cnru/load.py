@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 from .descriptor import Resource
 from .problems import Problem
@@ -111,18 +112,17 @@ def first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0]
 
 
-CONTROL_BYTES = bytes([*range(0x0a), *range(0x0b, 0x20), 0x7f])  # all but the line feed
-
-
 def scan_file(path: Path) -> FileFacts:
-    """One pass over the bytes: the line count, and whether any control byte but LF occurs."""
-    lines, last, plain = 0, b"\n", True
+    """One pass over the bytes: the line count, and whether any control byte but LF occurs.
+    numpy counts bytes several times faster than `bytes.count` and `bytes.translate`."""
+    lines, controls, last = 0, 0, b"\n"
     with open(path, "rb") as file:
         for chunk in iter(lambda: file.read(1 << 24), b""):
-            lines += chunk.count(b"\n")
+            data = np.frombuffer(chunk, np.uint8)
+            lines += int(np.count_nonzero(data == 0x0A))
+            controls += int(np.count_nonzero(data < 0x20) + np.count_nonzero(data == 0x7F))
             last = chunk[-1:]
-            plain = plain and len(chunk.translate(None, CONTROL_BYTES)) == len(chunk)
-    return FileFacts(lines + (last != b"\n"), plain)
+    return FileFacts(lines + (last != b"\n"), plain=controls == lines)  # LF is a control byte
 
 
 def blank_rows(path: Path) -> list[int]:
