@@ -2,10 +2,13 @@
 packages of 10k, 100k and 1M claims, whole processes (start-up included), with peak memory.
 
     .venv/bin/python benchmarks/run.py            # 10k, 100k, 1M claims; 3 runs each
-    .venv/bin/python benchmarks/run.py --sizes 10000 --runs 1 --no-frictionless-at 100000
+    .venv/bin/python benchmarks/run.py --sizes 10000 --runs 1 --frictionless-up-to 0
+    .venv/bin/python benchmarks/run.py --huge 10000000   # and 10M claims, validated once
 
-Prints a table of medians and writes it to BENCHMARKS.md (between the RESULTS markers), with
-the machine and the versions. Packages are generated under benchmarks/packages/ (git-ignored).
+The runs go round by round, every command once a round, so that a slower spell of a shared
+machine falls on every command alike. Prints a table of medians and writes it to BENCHMARKS.md
+(between the RESULTS markers), with the machine and the versions. Packages are generated under
+benchmarks/packages/ (git-ignored).
 """
 
 from __future__ import annotations
@@ -101,7 +104,6 @@ def commands(claims: int, path: Path, frictionless: bool, low_memory: bool,
 
 
 def run(sizes: list[int], runs: int, frictionless_up_to: int, huge: int | None) -> list[Measure]:
-    results = []
     shipped = ([str(BIN / "cnru"), "validate", str(ROOT)], ROOT, {})
     plan = [(0, "cnru validate, shipped package", shipped, runs)]
     for claims in sizes:
@@ -113,19 +115,20 @@ def run(sizes: list[int], runs: int, frictionless_up_to: int, huge: int | None) 
         path = package(huge)
         plan.append((huge, "cnru validate", commands(huge, path, False, False)["cnru validate"],
                      1))
+    samples: list[list[tuple[float, float, int]]] = [[] for _ in plan]
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("benchmarking", total=sum(p[3] for p in plan))
-        for claims, name, (command, cwd, env), repeat in plan:
-            samples = []
-            for _ in range(repeat):
-                progress.update(task, description=f"{name} ({claims:,} claims)")
-                samples.append(measure(command, cwd, env))
-                progress.advance(task)
-            results.append(Measure(name, claims,
-                                   statistics.median(s[0] for s in samples),
-                                   statistics.median(s[1] for s in samples),
-                                   all(s[2] == 0 for s in samples)))
-    return results
+        # round by round, each command once per round: a slower spell of a shared machine
+        # falls on every command alike, not on all the runs of one
+        for round_ in range(runs):
+            for (claims, name, call, repeat), done in zip(plan, samples, strict=True):
+                if round_ < repeat:
+                    progress.update(task, description=f"{name} ({claims:,} claims)")
+                    done.append(measure(*call))
+                    progress.advance(task)
+    return [Measure(name, claims, statistics.median(s[0] for s in done),
+                    statistics.median(s[1] for s in done), all(s[2] == 0 for s in done))
+            for (claims, name, _, _), done in zip(plan, samples, strict=True)]
 
 
 def table(results: list[Measure]) -> list[str]:
