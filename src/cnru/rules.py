@@ -78,30 +78,49 @@ def create_context(con: duckdb.DuckDBPyConnection) -> None:
     con.execute((files("cnru") / "sql" / "context.sql").read_text(encoding="utf-8"))
 
 
-def run_rules(tables: Tables, paths: dict[str, str]) -> list[Problem]:
-    """Every rule over the model's tables; `paths` maps resource names to their files."""
+@dataclass(frozen=True)
+class Plan:
+    """Every rule compiled: its target, and per table one query that counts the rows breaking
+    each rule that reads the table (the codes in the order of the query's columns)."""
+
+    con: duckdb.DuckDBPyConnection
+    targets: dict[str, Target]
+    counts: list[tuple[str, list[str]]]
+
+
+def plan_rules(con: duckdb.DuckDBPyConnection, with_texts: bool) -> Plan:
+    """The context views, the rules' targets and their SQL: a tenth of a second of Python,
+    which can run while DuckDB checks the keys."""
+    create_context(con)
+    tables = Tables(con, with_texts)
     targets = {code: target for code, make_target in RULES.items()
                if (target := make_target(tables)) is not None}
-    problems = []
-    for code in breaking(tables, targets):
-        problems.extend(judge(code, targets[code], paths))
-    return problems
-
-
-def breaking(tables: Tables, targets: dict[str, Target]) -> list[str]:
-    """The rules some row breaks, counted with one scan per table however many rules read it,
-    so that a valid package is judged quickly; pandera then collects the failing rows of just
-    these rules. Each table is counted in its own query, which frees its joins' memory."""
     by_table: dict[ibis.Table, dict[str, Expression]] = {}
     for code, target in targets.items():
         by_table.setdefault(target.table, {})[code] = (~target.ok.fill_null(True)).sum()
+    # straight to DuckDB: ibis's own execution adds a fifth to a query this size
+    counts = [(str(ibis.to_sql(table.aggregate(**sums), dialect="duckdb")), list(sums))
+              for table, sums in by_table.items()]
+    return Plan(con, targets, counts)
+
+
+def run_rules(plan: Plan, paths: dict[str, str]) -> list[Problem]:
+    """Every rule over the model's tables; `paths` maps resource names to their files."""
+    problems = []
+    for code in breaking(plan):
+        problems.extend(judge(code, plan.targets[code], paths))
+    return problems
+
+
+def breaking(plan: Plan) -> list[str]:
+    """The rules some row breaks, counted with one scan per table however many rules read it,
+    so that a valid package is judged quickly; pandera then collects the failing rows of just
+    these rules. Each table is counted in its own query, which frees its joins' memory."""
     broken = set()
-    for table, sums in by_table.items():
-        # straight to DuckDB: ibis's own execution adds a fifth to a query this size
-        query = str(ibis.to_sql(table.aggregate(**sums), dialect="duckdb"))
-        [totals] = tables.backend.con.execute(query).fetchall()
-        broken.update(code for code, total in zip(sums, totals, strict=True) if total)
-    return [code for code in targets if code in broken]
+    for query, codes in plan.counts:
+        [totals] = plan.con.execute(query).fetchall()
+        broken.update(code for code, total in zip(codes, totals, strict=True) if total)
+    return [code for code in plan.targets if code in broken]
 
 
 def failing_rows(code: str, table: ibis.Table, ok: Expression) -> list[dict]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,24 +85,32 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
                     look_alikes = background.submit(duplicate_names, cursor(con),
                                                     resource.relpath)
         names = {r.name for r in loaded}
+        planned = background.submit(plan_rules, cursor(con), names, archive)
         for resource in loaded:
             step(f"checking {resource.relpath} against its schema")
             problems.extend(schema_checks(con, resource, names))
         paths = {r.name: r.relpath for r in loaded}
-        with_texts = False
         if archive is not None:
             step("checking the archived sources")
-            source_problems, with_texts = archive.result()
-            problems.extend(source_problems)
+            problems.extend(archive.result()[0])
         if look_alikes is not None:
             problems.extend(look_alikes.result())
-        from . import rules  # imported by the second thread meanwhile
-
-        if set(rules.MODEL) <= names:
+        if (plan := planned.result()) is not None:
             step("checking the rules across tables")
-            rules.create_context(con)
-            problems.extend(rules.run_rules(rules.Tables(con, with_texts), paths))
+            from . import rules
+
+            problems.extend(rules.run_rules(plan, paths))
         yield Checked(package, con, Report.of(without_cascades(problems)), loaded)
+
+
+def plan_rules(con: duckdb.DuckDBPyConnection, names: set[str], archive: Future | None):
+    """The rules compiled, if every table they read is loaded. Runs in the second thread, after
+    the archive (so `archive` is done), while the main thread checks the keys."""
+    from . import rules
+
+    if not set(rules.MODEL) <= names or archive is None:
+        return None
+    return rules.plan_rules(con, with_texts=archive.result()[1])
 
 
 def prepare_rules() -> None:
