@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from cnru.cli import app
@@ -121,3 +122,16 @@ def test_an_archived_text_that_cannot_be_read_is_one_problem(tiny, monkeypatch):
     [problem] = [p for p in report.problems if p.code == "source-file-missing"]
     assert (problem.row, problem.field, problem.value) == (1, "archive_file", name)
     assert problem.message == f"{name} cannot be read: Permission denied"
+
+
+@pytest.mark.parametrize("mistake", [{"title": 5}, {"constraints": {"maxLength": "many"}}])
+def test_a_schema_frictionless_rejects_is_reported_once_and_the_rest_is_checked(tiny, mistake):
+    """A resource frictionless rejects is not data-checked (a maxLength that is not a number
+    would break the generated SQL); the other resources are."""
+    schema = json.loads(tiny.path("schemas/actions.json").read_text())
+    schema["fields"][2].update(mistake)
+    tiny.path("schemas/actions.json").write_text(json.dumps(schema))
+    tiny.set_cell("data/claims.csv", 1, "period_start", "tomorrow")
+    report = validate_package(tiny.root, tiny.sources)
+    assert codes(report) == [("type-error", "data/claims.csv", 1, "period_start"),
+                             ("schema-error", "datapackage.json", None, None)]
