@@ -8,7 +8,7 @@
    and look-alike entity names (names.py).
 
 While DuckDB loads the files, a second thread scans their bytes, reads the archive, compares
-the names and imports the rule engine.
+the names and imports the rule engine; while DuckDB checks the keys, it compiles the rules.
 """
 
 from __future__ import annotations
