@@ -301,9 +301,10 @@ def cell_checks(schema: dict, plain_file: bool = False,
               for limit, columns in sorted(limits.items())]
     names = [f["name"] for f in fields if is_free_text(f)]
     for code, rule in CELL_RULES.items():
-        columns = [ident(n) for n in names if rule.applies(n)]
-        for column in columns:
-            checks.append((code, literal(column.strip('"')), column, rule.message,
+        applying = [n for n in names if rule.applies(n)]
+        columns = [ident(n) for n in applying]
+        for name, column in zip(applying, columns, strict=True):
+            checks.append((code, literal(name), column, rule.message,
                            f"{column} IS NOT NULL AND {rule.cell(column)}"))
         if columns:
             row = rule.row_in_plain_file if plain_file and rule.row_in_plain_file else rule.row
@@ -315,19 +316,20 @@ def key_checks(name: str, schema: dict, resolvable: set[str]) -> list[str]:
     """Unique fields, the primary key and foreign keys, over the typed rows."""
     typed = table(TYPED, name)
     primary_key = as_list(schema.get("primaryKey") or [])
-    queries = []
+    queries, key_searched = [], False
     for field in schema["fields"]:
         if field.get("constraints", {}).get("unique"):
             # a unique primary key repeats in the same rows: one search, both problems
-            codes = (["unique-error", "primary-key"] if primary_key == [field["name"]]
-                     else ["unique-error"])
+            is_key = primary_key == [field["name"]]
+            key_searched = key_searched or is_key
+            codes = ["unique-error", "primary-key"] if is_key else ["unique-error"]
             queries.append(duplicates(codes, typed, [field["name"]], skip_null=True))
     if primary_key:
         all_null = " AND ".join(f"{ident(k)} IS NULL" for k in primary_key)
         queries.append(f"SELECT 'primary-key', {ROW}, {literal(', '.join(primary_key))}, NULL, "
                        f"'cells composing the primary key are all empty' FROM {typed} "
                        f"WHERE {all_null}")
-        if not any("primary-key" in query for query in queries[:-1]):
+        if not key_searched:
             queries.append(duplicates(["primary-key"], typed, primary_key, skip_null=False,
                                       where=f"NOT ({all_null})"))
     for key in schema.get("foreignKeys", []):

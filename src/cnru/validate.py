@@ -85,7 +85,7 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
                     look_alikes = background.submit(duplicate_names, cursor(con),
                                                     resource.relpath)
         names = {r.name for r in loaded}
-        planned = background.submit(plan_rules, cursor(con), names, archive)
+        planned = background.submit(compile_rules, cursor(con), names, archive)
         for resource in loaded:
             step(f"checking {resource.relpath} against its schema")
             problems.extend(schema_checks(con, resource, names))
@@ -103,7 +103,7 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
         yield Checked(package, con, Report.of(without_cascades(problems)), loaded)
 
 
-def plan_rules(con: duckdb.DuckDBPyConnection, names: set[str], archive: Future | None):
+def compile_rules(con: duckdb.DuckDBPyConnection, names: set[str], archive: Future | None):
     """The rules compiled, if every table they read is loaded. Runs in the second thread, after
     the archive (so `archive` is done), while the main thread checks the keys."""
     from . import rules
