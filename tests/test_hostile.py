@@ -4,11 +4,11 @@ package, never fetches anything (the autouse `no_network` fixture fails any conn
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from cnru import sources
 from cnru.cli import app
 from cnru.validate import validate_package
 
@@ -110,18 +110,29 @@ def test_a_loop_of_links_in_the_sources_is_a_missing_file(tiny):
 
 def test_an_archived_text_that_cannot_be_read_is_one_problem(tiny, monkeypatch):
     name = tiny.rows("data/sources.csv")[0]["archive_file"]
-    read_bytes = Path.read_bytes
+    read_text = sources.read_text
 
     def refuse(path):  # tests run as root here, whom file permissions do not stop
         if path.name == name:
             raise PermissionError(13, "Permission denied")
-        return read_bytes(path)
+        return read_text(path)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(sources, "read_text", refuse)
     report = validate_package(tiny.root, tiny.sources)
     [problem] = [p for p in report.problems if p.code == "source-file-missing"]
     assert (problem.row, problem.field, problem.value) == (1, "archive_file", name)
     assert problem.message == f"{name} cannot be read: Permission denied"
+
+
+def test_an_archived_text_too_large_to_read_is_one_problem(tiny, monkeypatch):
+    """A huge file in the sources is refused after MAX_TEXT_BYTES, not read into memory."""
+    name = tiny.rows("data/sources.csv")[0]["archive_file"]
+    size = tiny.sources.joinpath(name).stat().st_size
+    monkeypatch.setattr(sources, "MAX_TEXT_BYTES", size - 1)
+    report = validate_package(tiny.root, tiny.sources)
+    [problem] = [p for p in report.problems if p.code == "source-file-missing"]
+    assert (problem.row, problem.field, problem.value) == (1, "archive_file", name)
+    assert problem.message == f"{name} cannot be read: it is larger than {size - 1:,} bytes"
 
 
 @pytest.mark.parametrize("mistake", [{"title": 5}, {"constraints": {"maxLength": "many"}}])

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ import duckdb
 from .problems import Problem
 
 BATCH_BYTES = 16 << 20  # texts held in Python at once, on their way to DuckDB
+MAX_TEXT_BYTES = 50_000_000  # a larger file is refused, not read into memory
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ def batches(present: list[Archived], unreadable: list[tuple[Archived, OSError]],
     batch, size = [], 0
     for archived in present:
         try:
-            content = archived.file.read_bytes()
+            content = read_text(archived.file)
         except OSError as error:
             unreadable.append((archived, error))
             continue
@@ -102,6 +104,17 @@ def batches(present: list[Archived], unreadable: list[tuple[Archived, OSError]],
             batch, size = [], 0
     if batch:
         yield batch
+
+
+def read_text(file: Path) -> bytes:
+    """The file's bytes, never more than MAX_TEXT_BYTES (asking for exactly its size: a read of
+    MAX_TEXT_BYTES would allocate that much for every small file)."""
+    with open(file, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        content = handle.read(min(size, MAX_TEXT_BYTES) + 1)
+    if len(content) > MAX_TEXT_BYTES:
+        raise OSError(errno.EFBIG, f"it is larger than {MAX_TEXT_BYTES:,} bytes")
+    return content
 
 
 def changed_texts(batch: list[tuple[Archived, bytes]], path: str) -> list[Problem]:
