@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from . import patterns
 from .errors import PackageNotFound
 from .problems import Problem
 
@@ -52,6 +53,12 @@ class Resource:
     @property
     def field_names(self) -> list[str]:
         return [f["name"] for f in self.fields]
+
+    @property
+    def schema_label(self) -> str:
+        """Where problems of the schema are reported: its file, or the descriptor inlining it."""
+        schema = self.item.get("schema")
+        return schema if isinstance(schema, str) else DESCRIPTOR
 
 
 @dataclass
@@ -239,6 +246,9 @@ def check_schema_support(schema: dict, label: str, problems: list[Problem]) -> N
             problems.append(Problem.of("schema-error", label,
                                        f"field {name!r}: unsupported constraints {sorted(unknown)}",
                                        field=name))
+        if "pattern" in constraints and (why := patterns.problem(constraints["pattern"])):
+            problems.append(Problem.of("schema-error", label, f"field {name!r}: the pattern {why}",
+                                       field=name, value=str(constraints["pattern"])))
 
 
 def check_with_frictionless(package: Package, problems: list[Problem]) -> None:

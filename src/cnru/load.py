@@ -17,6 +17,7 @@ import duckdb
 import numpy as np
 
 from .descriptor import Resource
+from .patterns import re2_problem
 from .problems import Problem
 from .schema_sql import EXTRA, ROWS, TYPED, literal, load_table, table, typed_view
 
@@ -36,7 +37,7 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
     """Create `typed."<name>"`; return the file-level problems (the table exists if none).
     `facts` gives the file's `scan_file` (run in another thread, say); by default it is run
     here."""
-    problems = check_file(resource)
+    problems = check_patterns(con, resource) or check_file(resource)
     if problems:
         return problems
     scanned = facts() if facts else scan_file(resource.path)
@@ -48,6 +49,18 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
     number_rows(con, resource, blanks)
     return [Problem.of("blank-row", resource.relpath, "the row is blank", row=row)
             for row in blanks]
+
+
+def check_patterns(con: duckdb.DuckDBPyConnection, resource: Resource) -> list[Problem]:
+    """A pattern RE2 cannot compile is a schema problem, not a file that cannot be read."""
+    problems = []
+    for field in resource.fields:
+        pattern = field.get("constraints", {}).get("pattern")
+        if pattern is not None and (why := re2_problem(con, pattern)):
+            problems.append(Problem.of("schema-error", resource.schema_label,
+                                       f"field {field['name']!r}: the pattern {why}",
+                                       field=field["name"], value=pattern))
+    return problems
 
 
 def check_file(resource: Resource) -> list[Problem]:

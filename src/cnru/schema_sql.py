@@ -1,8 +1,9 @@
 """DuckDB SQL generated from Table Schemas: column types, casts and the schema's own checks.
 
 This is the one place that turns Table Schema into SQL, so types and vocabularies are never
-restated by hand. The casts follow frictionless's readers, so a cell is valid here exactly when
-frictionless reads it (see docs/validation.md for the few deliberate differences).
+restated by hand. The common spellings are cast in SQL and any other is read by frictionless's
+own reader (readers.py), so a cell is valid here exactly when frictionless reads it (see
+docs/validation.md for the few deliberate differences).
 
 CSV cells arrive as text (the fields, and `_extra` for the first surplus cell); padding NULL
 marks a missing cell, '' an empty one. `typed."<name>"` holds the typed values, `_row` (the
@@ -11,8 +12,10 @@ marks a missing cell, '' an empty one. `typed."<name>"` holds the typed values, 
 
 from __future__ import annotations
 
+from . import readers
 from .cell_rules import CELL_RULES, is_free_text
 from .descriptor import as_list
+from .patterns import to_re2
 
 TYPED = "typed"
 ROW, EXTRA, ROWS, PROBLEMS = "_row", "_extra", "$rows", "_problems"
@@ -22,19 +25,12 @@ DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE",
                 "boolean": "BOOLEAN", "date": "DATE"}
 TRUE_VALUES = ["true", "True", "TRUE", "1"]
 FALSE_VALUES = ["false", "False", "FALSE", "0"]
-# What Python's int(), Decimal() and strptime("%Y-%m-%d") accept, as RE2 patterns.
-SPACE = r"[ \t\n\r\f\v]*"
-DIGITS = r"[0-9]+(_[0-9]+)*"
-INTEGER = rf"{SPACE}[+-]?{DIGITS}{SPACE}"
-NUMBER = (rf"(?i){SPACE}[+-]?((({DIGITS})(\.({DIGITS})?)?|\.{DIGITS})(e[+-]?{DIGITS})?"
-          rf"|inf(inity)?|s?nan[0-9]*){SPACE}")
-DATE = r"[0-9]{4}-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12][0-9]|0[1-9]|[1-9]| [1-9])"
 
-
-# The common spellings, cast directly; anything else takes the general (slower) path above.
+# The common spellings, cast by DuckDB (a year below 1000 is left to the reader: DuckDB reads
+# year 0 as 1 BC, Python not at all); any other spelling is read by frictionless (readers.py).
 FAST_PATHS = {"integer": ("-?[0-9]{1,18}", "CAST({} AS BIGINT)"),
               "number": (r"-?[0-9]{1,15}(\.[0-9]{1,15})?", "CAST({} AS DOUBLE)"),
-              "date": ("[0-9]{4}-[0-9]{2}-[0-9]{2}", "TRY_CAST({} AS DATE)")}
+              "date": ("[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}", "TRY_CAST({} AS DATE)")}
 
 
 def ident(name: str) -> str:
@@ -87,36 +83,6 @@ def boolean_values(field: dict) -> tuple[list[str], list[str]]:
     return field.get("trueValues", TRUE_VALUES), field.get("falseValues", FALSE_VALUES)
 
 
-def stripped(column: str) -> str:
-    return f"regexp_replace({column}, '^{SPACE}|{SPACE}$', '', 'g')"
-
-
-def date_parts(column: str) -> str:
-    return f"string_split(replace({column}, ' ', ''), '-')"
-
-
-def is_valid(field: dict, column: str) -> str:
-    """SQL that is true when the (present) text reads as the field's type."""
-    kind = field.get("type", "string")
-    if kind == "integer":
-        return (f"(regexp_full_match({column}, {literal(INTEGER)}) AND "
-                f"TRY_CAST({stripped(column)} AS BIGINT) IS NOT NULL)")
-    if kind == "number":
-        return f"regexp_full_match({column}, {literal(NUMBER)})"
-    if kind == "boolean":
-        trues, falses = boolean_values(field)
-        return f"({column} IN ({', '.join(literal(v) for v in trues + falses)}))"
-    if kind == "date":
-        return f"(regexp_full_match({column}, {literal(DATE)}) AND {cast_date(column)} IS NOT NULL)"
-    return "TRUE"
-
-
-def cast_date(column: str) -> str:
-    parts = date_parts(column)
-    return (f"TRY_CAST(printf('%s-%02d-%02d', {parts}[1], TRY_CAST({parts}[2] AS INTEGER), "
-            f"TRY_CAST({parts}[3] AS INTEGER)) AS DATE)")
-
-
 def cast(field: dict, column: str, schema: dict) -> str:
     """The typed value: NULL when the cell is missing or does not read as the type."""
     kind = field.get("type", "string")
@@ -126,21 +92,15 @@ def cast(field: dict, column: str, schema: dict) -> str:
         if vocabulary is None and missing_values(schema) == [""]:
             return f"nullif({column}, '')"
         value = f"TRY_CAST({column} AS {enum_type(vocabulary)})" if vocabulary else column
-    elif kind == "integer":
-        value = f"TRY_CAST({stripped(column)} AS BIGINT)"
-    elif kind == "number":
-        value = (f"CASE WHEN lower({stripped(column)}) LIKE '%nan%' THEN 'NaN'::DOUBLE "
-                 f"ELSE TRY_CAST({stripped(column)} AS DOUBLE) END")
     elif kind == "boolean":
-        trues, _ = boolean_values(field)
-        value = f"({column} IN ({', '.join(literal(v) for v in trues)}))"
+        trues, falses = boolean_values(field)
+        value = (f"CASE WHEN {column} IN ({', '.join(literal(v) for v in trues)}) THEN TRUE "
+                 f"WHEN {column} IN ({', '.join(literal(v) for v in falses)}) THEN FALSE END")
     else:
-        value = cast_date(column)
-    fast = FAST_PATHS.get(kind)
-    common = (f"WHEN regexp_full_match({column}, {literal(fast[0])}) THEN "
-              f"{fast[1].format(column)} " if fast else "")
-    unreadable = f"WHEN NOT {is_valid(field, column)} THEN NULL " if kind != "string" else ""
-    return f"CASE WHEN {is_missing(column, schema)} THEN NULL {common}{unreadable}ELSE {value} END"
+        pattern, fast_cast = FAST_PATHS[kind]
+        value = (f"CASE WHEN regexp_full_match({column}, {literal(pattern)}) THEN "
+                 f"{fast_cast.format(column)} ELSE {readers.read(kind, column)} END")
+    return f"CASE WHEN {is_missing(column, schema)} THEN NULL ELSE {value} END"
 
 
 def typed_value(field: dict, value) -> str:
@@ -158,8 +118,8 @@ def constraint_violations(field: dict, column: str, typed: str) -> list[tuple[st
     constraints = field.get("constraints", {})
     checks = []
     if "pattern" in constraints:
-        checks.append(("pattern",
-                       f"NOT regexp_full_match({column}, {literal(constraints['pattern'])})"))
+        pattern = literal(to_re2(constraints["pattern"]))
+        checks.append(("pattern", f"NOT regexp_full_match({column}, {pattern})"))
     if "enum" in constraints:
         if string_enum(field):  # the ENUM cast is NULL for a value outside the vocabulary
             checks.append(("enum", f"{typed} IS NULL"))
@@ -288,7 +248,7 @@ def cell_checks(schema: dict, plain_file: bool = False,
             if constraint == "maxLength":
                 limits.setdefault(int(constraints["maxLength"]), []).append(column)
             elif constraint == "pattern":  # the empty cell is missing, not a mismatch
-                pattern = literal(f"(?:{constraints['pattern']})?")
+                pattern = literal(f"(?:{to_re2(constraints['pattern'])})?")
                 tests.append(f"NOT regexp_full_match({column}, {pattern})")
             else:
                 tests.append(f"{readable} AND {violation}")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from . import readers
 from .db import cursor, sandbox
 from .descriptor import Package, Resource, load_package
 from .load import load_resource, scan_file
@@ -66,6 +67,7 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
     problems: list[Problem] = list(package.problems)
     with sandbox(*allowed) as con, ThreadPoolExecutor(max_workers=1) as background:
         con.execute(f"CREATE SCHEMA {TYPED}; CREATE SCHEMA context")
+        readers.register(con)
         # in the order the loads below wait for them; the rules are needed last
         scans = {r.name: background.submit(scan_file, r.path)
                  for r in package.resources if r.path.is_file()}
