@@ -56,6 +56,28 @@ def test_a_one_megabyte_cell_is_one_error(tiny):
     assert len(report.problems[0].value) < 300  # the report shows the start of the cell
 
 
+@pytest.mark.parametrize("misquoted", [
+    '"Stated as "15 March 2024"."',  # a quote inside a quoted value, not doubled
+    '"Stated as 15 March 2024"!',  # text after the closing quote
+])
+def test_a_misplaced_quote_is_one_error_not_a_value_cut_short(tiny, misquoted):
+    """A lenient reader would read `"a"b` as `a`, or run the value on over the next rows."""
+    tiny.edit_text("data/sources.csv", '"Stated as ""15 March 2024""."', misquoted)
+    report = validate_package(tiny.root, tiny.sources)
+    assert codes(report) == [("csv-error", "data/sources.csv", None, None)]
+    assert report.problems[0].message.startswith("line 2: ")
+    assert 'a quote inside a quoted value is written twice ("")' in report.problems[0].message
+
+
+def test_rows_with_several_surplus_cells_keep_their_other_cells_checked(tiny):
+    tiny.edit_text("data/action_targets.csv", "a-001,2,,,2,", "a-001,two,,,2,")
+    tiny.edit_text("data/action_targets.csv", "12 - 10 = 2.", "12 - 10 = 2.,one,two,three")
+    report = validate_package(tiny.root, tiny.sources)
+    assert [c for c in codes(report) if c[1] == "data/action_targets.csv"] == [
+        ("extra-cell", "data/action_targets.csv", 2, None),
+        ("type-error", "data/action_targets.csv", 2, "target_no")]
+
+
 def test_deeply_nested_json_is_one_error(tiny):
     tiny.path("datapackage.json").write_text("[" * 100_000 + "]" * 100_000)
     report = validate_package(tiny.root, tiny.sources)

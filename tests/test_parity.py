@@ -57,6 +57,8 @@ def mess_up(tiny) -> None:
     tiny.set_cell("data/claims.csv", 2, "quantity_value", "1e2")
     tiny.set_cell("data/claims.csv", 2, "period_start", "2024-3-5")
     tiny.set_cell("data/claims.csv", 1, "period_end", "2024-02-30")  # type: no such day
+    # an empty line (DuckDB skips it) before a row with problems: the rows after it shift
+    tiny.edit_text("data/action_targets.csv", "\na-001,2.5,", "\n\na-001,2.5,")
     tiny.set_cell("data/sources.csv", 1, "published_date", "0000-01-01")  # type: no year 0
     tiny.set_cell("data/sources.csv", 1, "url", "https://example.org/a\xa0b")  # pattern: \s
     tiny.set_cell("data/claim_evidence.csv", 1, "figure_value", "\u0667\u0660")  # valid: 70

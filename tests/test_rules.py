@@ -96,8 +96,9 @@ CASES = {
     "header-mismatch": (text(ACTION_EVIDENCE, "evidence_id,action_id", "evidence,action_id"),
                         [("header-mismatch", ACTION_EVIDENCE, None, None)]),
     # rows and cells, from the schemas
-    "blank-row": (text(TARGETS, "\na-001,2,", "\n\na-001,2,"),
-                  [("blank-row", TARGETS, 2, None)]),
+    "blank-row": (text(TARGETS, "\na-001,2,", "\n\na-001,2,"),  # its key is empty too, as in
+                  [("blank-row", TARGETS, 2, None),                  # frictionless
+                   ("primary-key", TARGETS, 2, "action_id, target_no")]),
     "missing-cell": (text(TARGETS, "12 - 10 = 2.", "12 - 10 = 2.\na-001,3,,,1,stated"),
                      [("missing-cell", TARGETS, 3, "notes"),
                       ("target-count-exceeds-total", ACTIONS, 1, "target_count_total")]),

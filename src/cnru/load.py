@@ -16,10 +16,10 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from .descriptor import Resource
+from .descriptor import Resource, as_list
 from .patterns import re2_problem
 from .problems import Problem
-from .schema_sql import EXTRA, ROWS, TYPED, literal, load_table, table, typed_view
+from .schema_sql import EMPTY_KEY, EXTRA, ROWS, TYPED, literal, load_table, table, typed_view
 
 SNIFF_BYTES = 1 << 20
 NO_NULL = "\x01cnru-no-null\x01"  # empty cells stay '' (missing), padded cells become NULL
@@ -34,7 +34,8 @@ class FileFacts:
 
 def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
                   facts: Callable[[], FileFacts] | None = None) -> list[Problem]:
-    """Create `typed."<name>"`; return the file-level problems (the table exists if none).
+    """Create `typed."<name>"`; return the problems of the file (row None: the table was not
+    created) or of its blank lines, which DuckDB skips.
     `facts` gives the file's `scan_file` (run in another thread, say); by default it is run
     here."""
     problems = check_patterns(con, resource) or check_file(resource)
@@ -47,8 +48,17 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
     stored = con.execute(f"SELECT count(*) FROM {table(TYPED, resource.name + ROWS)}").fetchone()[0]
     blanks = blank_rows(resource.path) if scanned.lines != stored + 1 else []
     number_rows(con, resource, blanks)
-    return [Problem.of("blank-row", resource.relpath, "the row is blank", row=row)
-            for row in blanks]
+    return [problem for row in blanks for problem in blank_line(resource, row)]
+
+
+def blank_line(resource: Resource, row: int) -> list[Problem]:
+    """A blank line, which DuckDB skips: a blank row, and a row whose primary key is empty, as
+    frictionless reports it (and cnru, for a blank row that has its commas)."""
+    problems = [Problem.of("blank-row", resource.relpath, "the row is blank", row=row)]
+    if key := as_list(resource.schema.get("primaryKey") or []):
+        problems.append(Problem.of("primary-key", resource.relpath, EMPTY_KEY, row=row,
+                                   field=", ".join(key)))
+    return problems
 
 
 def check_patterns(con: duckdb.DuckDBPyConnection, resource: Resource) -> list[Problem]:
@@ -91,17 +101,40 @@ def check_file(resource: Resource) -> list[Problem]:
     return []
 
 
-def read_csv(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool) -> list[Problem]:
+REJECTS = "cnru_rejects"
+UNQUOTED = "UNQUOTED VALUE"  # DuckDB's name for a misplaced quote
+SURPLUS = "TOO MANY COLUMNS"  # more than one surplus cell (the first fits in `_extra`)
+
+
+def csv_options(resource: Resource, strict: bool) -> str:
+    """read_csv's arguments: every cell as text, short rows padded, rejected lines recorded."""
     columns = {name: "VARCHAR" for name in [*resource.field_names, EXTRA]}
-    rejects = "cnru_rejects"
-    options = (f"auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"', "
-               f"columns = {columns!r}, null_padding = true, strict_mode = false, "
-               f"nullstr = {literal(NO_NULL)}, store_rejects = true, "
-               f"rejects_table = '{rejects}', rejects_scan = '{rejects}_scan'")
-    path = literal(str(resource.path))
+    return (f"{literal(str(resource.path))}, auto_detect = false, header = true, delim = ',', "
+            f"quote = '\"', escape = '\"', columns = {columns!r}, null_padding = true, "
+            f"strict_mode = {literal(strict)}, nullstr = {literal(NO_NULL)}, store_rejects = true, "
+            f"rejects_table = '{REJECTS}', rejects_scan = '{REJECTS}_scan'")
+
+
+def read_csv(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool) -> list[Problem]:
+    """Strictly first: a lenient reader would cut a value short at a misplaced quote (`"a"b`
+    is `a` to it, `ab` to Python) or run it on over the next rows, without a word. Only a file
+    whose one fault is rows with several surplus cells is read again, leniently, so that each
+    is a row with `_extra` set, its other cells checked."""
+    for strict in (True, False):
+        problems, kinds = load_rows(con, resource, plain, strict)
+        if not (strict and kinds == {SURPLUS}):
+            return problems
+        con.execute(f"DROP TABLE {table(TYPED, resource.name + ROWS)}")
+    return problems
+
+
+def load_rows(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool,
+              strict: bool) -> tuple[list[Problem], set[str]]:
+    """The rows as `typed."<name>$rows"`; the problems that stop the file, and the kinds of
+    lines DuckDB rejected."""
     for parallel in ("true", "false"):  # quoted newlines need the single-threaded reader
         try:
-            source = f"read_csv({path}, {options}, parallel = {parallel})"
+            source = f"read_csv({csv_options(resource, strict)}, parallel = {parallel})"
             con.execute(load_table(resource.name, resource.schema, source, plain))
             break
         except (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException):
@@ -109,16 +142,22 @@ def read_csv(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool) ->
         except duckdb.Error as error:
             if parallel == "false":
                 return [Problem.of("csv-error", resource.relpath,
-                                   f"the file cannot be read as CSV: {first_line(error)}")]
-    rejected = con.execute(f"SELECT line, error_type, error_message FROM {rejects} "
-                           f"ORDER BY line LIMIT 1").fetchall()
-    con.execute(f"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan")
-    if rejected:
-        line, kind, message = rejected[0]
-        con.execute(f"DROP TABLE {table(TYPED, resource.name + ROWS)}")
-        return [Problem.of(REJECT_CODES.get(kind, "csv-error"), resource.relpath,
-                           f"line {line}: {message}; the rest of the file is not checked")]
-    return []
+                                   f"the file cannot be read as CSV: {first_line(error)}")], set()
+    rejected = con.execute(f"SELECT line, error_type, error_message FROM {REJECTS} "
+                           f"ORDER BY error_type = '{SURPLUS}', line").fetchall()
+    con.execute(f"DROP TABLE IF EXISTS {REJECTS}; DROP TABLE IF EXISTS {REJECTS}_scan")
+    if not rejected:
+        return [], set()
+    kinds = {kind for _, kind, _ in rejected}
+    if strict and kinds == {SURPLUS}:
+        return [], kinds
+    line, kind, message = rejected[0]
+    con.execute(f"DROP TABLE {table(TYPED, resource.name + ROWS)}")
+    if kind == UNQUOTED:
+        message = (f"{message.rstrip('.')}: a quote inside a quoted value is written twice "
+                   f"(\"\"), and nothing follows the closing quote but a comma or the line end")
+    return [Problem.of(REJECT_CODES.get(kind, "csv-error"), resource.relpath,
+                       f"line {line}: {message}; the rest of the file is not checked")], kinds
 
 
 def first_line(error: Exception) -> str:

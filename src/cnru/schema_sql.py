@@ -20,6 +20,7 @@ from .patterns import to_re2
 TYPED = "typed"
 ROW, EXTRA, ROWS, PROBLEMS = "_row", "_extra", "$rows", "_problems"
 CAST = "$t"  # suffix of a field's cast while loading
+EMPTY_KEY = "cells composing the primary key are all empty"
 BLANK = "$blank"  # while loading: every cell of the row is missing
 DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE",
                 "boolean": "BOOLEAN", "date": "DATE"}
@@ -287,7 +288,7 @@ def key_checks(name: str, schema: dict, resolvable: set[str]) -> list[str]:
     if primary_key:
         all_null = " AND ".join(f"{ident(k)} IS NULL" for k in primary_key)
         queries.append(f"SELECT 'primary-key', {ROW}, {literal(', '.join(primary_key))}, NULL, "
-                       f"'cells composing the primary key are all empty' FROM {typed} "
+                       f"{literal(EMPTY_KEY)} FROM {typed} "
                        f"WHERE {all_null}")
         if not key_searched:
             queries.append(duplicates(["primary-key"], typed, primary_key, skip_null=False,

@@ -78,7 +78,7 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
             scanned = scans.get(resource.name)
             file_problems = load_resource(con, resource, scanned.result if scanned else None)
             problems.extend(file_problems)
-            if not any(p.code != "blank-row" for p in file_problems):
+            if all(p.row is not None for p in file_problems):  # blank lines, not the file
                 loaded.append(resource)
                 if resource.name == "sources":
                     archive = background.submit(load_source_texts, cursor(con), sources,
