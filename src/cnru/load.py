@@ -120,18 +120,18 @@ def read_csv(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool) ->
     is `a` to it, `ab` to Python) or run it on over the next rows, without a word. Only a file
     whose one fault is rows with several surplus cells is read again, leniently, so that each
     is a row with `_extra` set, its other cells checked."""
-    for strict in (True, False):
-        problems, kinds = load_rows(con, resource, plain, strict)
-        if not (strict and kinds == {SURPLUS}):
-            return problems
+    problems, rejected = load_rows(con, resource, plain, strict=True)
+    if rejected == {SURPLUS}:
         con.execute(f"DROP TABLE {table(TYPED, resource.name + ROWS)}")
+        problems, _ = load_rows(con, resource, plain, strict=False)
     return problems
 
 
 def load_rows(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool,
               strict: bool) -> tuple[list[Problem], set[str]]:
     """The rows as `typed."<name>$rows"`; the problems that stop the file, and the kinds of
-    lines DuckDB rejected."""
+    lines DuckDB rejected (none stops it if they are all surplus cells in a strict reading:
+    the caller reads the file again)."""
     for parallel in ("true", "false"):  # quoted newlines need the single-threaded reader
         try:
             source = f"read_csv({csv_options(resource, strict)}, parallel = {parallel})"

@@ -65,4 +65,3 @@ def read(kind: str, column: str) -> str:
     not read as the type."""
     name, _, _, typed = READERS[kind]
     return typed.format(f"{name}({column})")
-
