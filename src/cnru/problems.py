@@ -22,7 +22,7 @@ class Code(NamedTuple):
 CODES: dict[str, Code] = {
     # the package descriptor and its safety
     "descriptor-error": Code(ERROR, "`datapackage.json` is not valid JSON, or not a valid Data Package (checked with frictionless).", "Fix the property named in the message; `frictionless validate datapackage.json` shows the same."),
-    "schema-error": Code(ERROR, "A Table Schema cannot be read, is not valid, or uses a type, format or constraint cnru does not support.", "Fix the schema file named in the message."),
+    "schema-error": Code(ERROR, "A Table Schema cannot be read, is not valid, or uses a type, format, constraint or pattern syntax cnru does not support.", "Fix the schema file named in the message."),
     "unsafe-path": Code(ERROR, "A path in the descriptor is absolute, contains `..`, or leads outside the package. It is reported, never opened.", "Use a relative path inside the package, such as `data/claims.csv`."),
     "remote-path": Code(ERROR, "A path in the descriptor is a URL (http, https, file, ...). cnru never fetches anything.", "Commit the file and use its relative path."),
     "unlisted-file": Code(ERROR, "A CSV file in `data/` is not listed as a resource in `datapackage.json`.", "Add a resource for it (with a schema in `schemas/`), or remove the file."),
@@ -32,7 +32,7 @@ CODES: dict[str, Code] = {
     "file-empty": Code(ERROR, "A data file is empty (not even a header row).", "Write the header row: the schema's field names, comma-separated."),
     "file-binary": Code(ERROR, "A data file contains NUL bytes: it is not a text CSV.", "Export the table as UTF-8 CSV."),
     "encoding-error": Code(ERROR, "A data file is not valid UTF-8. The rest of the file is not checked.", "Re-save the file as UTF-8."),
-    "csv-error": Code(ERROR, "A data file cannot be parsed as CSV (an unterminated quote, a line over the size limit). The rest of the file is not checked.", "Fix the line named in the message."),
+    "csv-error": Code(ERROR, "A data file cannot be parsed as CSV (a quote inside a quoted value that is not doubled, text after a closing quote, a line over the size limit). The rest of the file is not checked.", "Fix the line named in the message."),
     "header-mismatch": Code(ERROR, "A data file's header row does not match the schema's field names and order. The rest of the file is not checked.", "Make the header exactly the schema's field names, in order."),
     # rows and cells, from the Table Schemas (the same verdicts as frictionless)
     "blank-row": Code(ERROR, "A row has no values.", "Delete the row."),
