@@ -302,7 +302,7 @@ def check_foreign_keys(package: Package) -> None:
             if target is None or not set(fields) <= set(resource.field_names) \
                     or (target and not set(target_fields) <= target_names):
                 package.problems.append(Problem.of(
-                    "schema-error", f"schemas/{resource.name}.json",
+                    "schema-error", resource.schema_label,
                     f"foreign key {fields} -> {target_name}{target_fields} names a resource or "
                     "field that does not exist"))
 

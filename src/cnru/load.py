@@ -37,7 +37,7 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
     """Create `typed."<name>"`; return the problems of the file (row None: the table was not
     created) or of its blank lines, which DuckDB skips.
     `facts` gives the file's `scan_file` (run in another thread, say); by default it is run
-    here."""
+    here. `con` must have the readers registered (readers.register)."""
     problems = check_patterns(con, resource) or check_file(resource)
     if problems:
         return problems

@@ -10,6 +10,7 @@ it: Python's `int()` and `Decimal()` (other scripts' digits, Unicode spaces, und
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import duckdb
 from frictionless import fields
@@ -45,23 +46,31 @@ def date_reader() -> Callable[[str], object]:
     return fields.DateField(name="cell").create_value_reader()
 
 
-# type -> (function name, reader factory, DuckDB return type, SQL casting what it returns)
+@dataclass(frozen=True)
+class Reader:
+    function: str  # its name in SQL
+    make: Callable[[], Callable[[str], object]]
+    returns: str  # the DuckDB type the function returns
+    typed: str  # SQL that casts what it returns to the column's type
+
+
 READERS = {
-    "integer": ("cnru_read_integer", integer_reader, "BIGINT", "{}"),
-    "number": ("cnru_read_number", number_reader, "VARCHAR", "CAST({} AS DOUBLE)"),
-    "date": ("cnru_read_date", date_reader, "DATE", "{}"),
+    "integer": Reader("cnru_read_integer", integer_reader, "BIGINT", "{}"),
+    "number": Reader("cnru_read_number", number_reader, "VARCHAR", "CAST({} AS DOUBLE)"),
+    "date": Reader("cnru_read_date", date_reader, "DATE", "{}"),
 }
 
 
 def register(con: duckdb.DuckDBPyConnection) -> None:
-    """Make the readers callable in `con`'s SQL."""
-    for name, factory, returns, _ in READERS.values():
-        con.create_function(name, factory(), ["VARCHAR"], returns, null_handling="special",
-                            exception_handling="return_null", side_effects=False)
+    """Make the readers callable in `con`'s SQL (the SQL of schema_sql.load_table needs them)."""
+    for reader in READERS.values():
+        con.create_function(reader.function, reader.make(), ["VARCHAR"], reader.returns,
+                            null_handling="special", exception_handling="return_null",
+                            side_effects=False)
 
 
 def read(kind: str, column: str) -> str:
     """SQL: the typed value of a present cell, read by frictionless's reader; NULL if it does
     not read as the type."""
-    name, _, _, typed = READERS[kind]
-    return typed.format(f"{name}({column})")
+    reader = READERS[kind]
+    return reader.typed.format(f"{reader.function}({column})")
