@@ -243,3 +243,25 @@ def test_formula_starts_are_found_and_signed_numbers_are_not(tiny, value, formul
     tiny.set_cell(CLAIMS, 2, "notes", value)
     report = validate_package(tiny.root, tiny.sources)
     assert (("formula-injection", CLAIMS, 2, "notes") in found(report)) == formula
+
+
+SECOND_QUOTE = "The Department said Friday it added 12 entities to the Entity List"
+OPTICS_QUOTE = "Chinese firm Acme Optics is likely providing optics"
+
+
+@pytest.mark.parametrize(("value", "reported"), [
+    ("optics", False),  # in the first quote only
+    ("the Entity List", False),  # in the second quote only
+    ("satellites", True),  # in neither
+])
+def test_an_as_stated_value_needs_one_of_the_rows_quotes(tiny, value, reported):
+    """A claim or action with two evidence rows: a value either quote contains passes."""
+    tiny.add_row(EVIDENCE, evidence_id="ev-0003", claim_id="c-0002", source_id="example-news",
+                 quote=SECOND_QUOTE)
+    tiny.set_cell(CLAIMS, 2, "item_as_stated", value)
+    tiny.add_row(ACTION_EVIDENCE, evidence_id="ae-0002", action_id="a-001",
+                 source_id="example-news", quote=OPTICS_QUOTE)
+    tiny.set_cell(ACTIONS, 1, "measure_as_stated", value)
+    expected = {("as-stated-not-in-quote", CLAIMS, 2, "item_as_stated"),
+                ("as-stated-not-in-quote", ACTIONS, 1, "measure_as_stated")}
+    assert found(validate_package(tiny.root, tiny.sources)) == (expected if reported else set())

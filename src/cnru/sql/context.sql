@@ -93,31 +93,46 @@ texts AS (
 SELECT resource, _row, field, text, found FROM texts WHERE text IS NOT NULL;
 
 -- The `*_as_stated` values of each row that has one its evidence quotes do not contain, each
--- beside whether one of the row's quotes contains it. One join per table judges all three
--- fields of a row at once, and only rows with a value not found are unpivoted, so a valid
--- package yields no rows.
+-- beside whether one of the row's quotes contains it. Each (row, quote) pair is judged once for
+-- all three fields of the row; only rows with a pair that lacks a value are grouped and
+-- unpivoted, so a valid package yields no rows (and groups none).
 CREATE OR REPLACE VIEW context.as_stated AS
-WITH claim_found AS (
+WITH claim_pairs AS MATERIALIZED (
     SELECT claims._row,
-           bool_or(contains(evidence.quote, claims.item_as_stated)) AS item_found,
-           bool_or(contains(evidence.quote, claims.end_use_as_stated)) AS end_use_found,
-           bool_or(contains(evidence.quote, claims.hedge_as_stated)) AS hedge_found
+           contains(evidence.quote, claims.item_as_stated) AS item_found,
+           contains(evidence.quote, claims.end_use_as_stated) AS end_use_found,
+           contains(evidence.quote, claims.hedge_as_stated) AS hedge_found
     FROM typed.claims AS claims
     JOIN typed.claim_evidence AS evidence USING (claim_id)
     WHERE coalesce(claims.item_as_stated, claims.end_use_as_stated,
                    claims.hedge_as_stated) IS NOT NULL
-    GROUP BY claims._row
 ),
-action_found AS (
+claim_found AS (
+    SELECT _row, bool_or(item_found) AS item_found, bool_or(end_use_found) AS end_use_found,
+           bool_or(hedge_found) AS hedge_found
+    FROM claim_pairs
+    WHERE _row IN (SELECT _row FROM claim_pairs
+                   WHERE item_found IS FALSE OR end_use_found IS FALSE OR hedge_found IS FALSE)
+    GROUP BY _row
+),
+action_pairs AS MATERIALIZED (
     SELECT actions._row,
-           bool_or(contains(evidence.quote, actions.instrument_as_stated)) AS instrument_found,
-           bool_or(contains(evidence.quote, actions.measure_as_stated)) AS measure_found,
-           bool_or(contains(evidence.quote, actions.reason_as_stated)) AS reason_found
+           contains(evidence.quote, actions.instrument_as_stated) AS instrument_found,
+           contains(evidence.quote, actions.measure_as_stated) AS measure_found,
+           contains(evidence.quote, actions.reason_as_stated) AS reason_found
     FROM typed.actions AS actions
     JOIN typed.action_evidence AS evidence USING (action_id)
     WHERE coalesce(actions.instrument_as_stated, actions.measure_as_stated,
                    actions.reason_as_stated) IS NOT NULL
-    GROUP BY actions._row
+),
+action_found AS (
+    SELECT _row, bool_or(instrument_found) AS instrument_found,
+           bool_or(measure_found) AS measure_found, bool_or(reason_found) AS reason_found
+    FROM action_pairs
+    WHERE _row IN (SELECT _row FROM action_pairs
+                   WHERE instrument_found IS FALSE OR measure_found IS FALSE
+                         OR reason_found IS FALSE)
+    GROUP BY _row
 ),
 unpivoted AS (
     SELECT 'claims' AS resource, _row,
