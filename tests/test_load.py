@@ -29,25 +29,38 @@ def test_a_large_file_is_read_in_pieces_of_a_row_group_or_more(file_bytes, lines
         assert chosen >= min(ROW_GROUP_ROWS * file_bytes / lines, LARGEST_BUFFER)
 
 
-def test_rows_read_in_large_pieces_keep_their_order_and_numbers(tmp_path):
-    """A file large enough for its own buffer: every stored row keeps its data-row number, and
-    bad cells at the start, across pieces and at the end are reported at their rows."""
-    rows, bad = 330_000, {7, 200_001, 330_000}
-    path = tmp_path / "wide.csv"
+ROWS, BAD = 330_000, {7, 200_001, 330_000}
+
+
+@pytest.fixture(scope="module")
+def wide(tmp_path_factory) -> Resource:
+    """A file large enough for its own buffer, with bad cells at the start, across pieces and
+    at the end."""
+    path = tmp_path_factory.mktemp("wide") / "wide.csv"
     with open(path, "w", encoding="utf-8") as file:
         file.write("n,text\n")
-        for n in range(1, rows + 1):
-            file.write(f"{'x' if n in bad else n},{'a' * 60}\n")
-    assert buffer_size(path.stat().st_size, rows + 1) is not None
+        for n in range(1, ROWS + 1):
+            file.write(f"{'x' if n in BAD else n},{'a' * 60}\n")
+    assert buffer_size(path.stat().st_size, ROWS + 1) is not None
     schema = {"fields": [{"name": "n", "type": "integer"}, {"name": "text", "type": "string"}]}
-    resource = Resource("wide", path, "wide.csv", schema, {"path": "wide.csv"})
-    with sandbox(tmp_path) as con:
+    return Resource("wide", path, "wide.csv", schema, {"path": "wide.csv"})
+
+
+@pytest.mark.parametrize("full_row_groups", [False, True])
+def test_rows_read_in_large_pieces_keep_their_order_and_numbers(wide, full_row_groups):
+    """Every stored row keeps its data-row number, and each bad cell is reported at its row,
+    whether the file is read in its own large pieces or in DuckDB's default ones."""
+    with sandbox(wide.path.parent) as con:
         con.execute(f"CREATE SCHEMA {TYPED}")
         readers.register(con)
-        assert load_resource(con, resource) == []
+        assert load_resource(con, wide, full_row_groups=full_row_groups) == []
         misplaced = con.execute(f"SELECT count(*), count(n) FROM {TYPED}.wide "
                                 f"WHERE n IS DISTINCT FROM _row").fetchone()
-        assert misplaced == (len(bad), 0)  # only the bad cells, which are NULL
-        problems = schema_checks(con, resource, {"wide"})
+        assert misplaced == (len(BAD), 0)  # only the bad cells, which are NULL
+        problems = schema_checks(con, wide, {"wide"})
+        groups = con.execute(f"SELECT count(DISTINCT row_group_id) FROM "
+                             f"pragma_storage_info('{TYPED}.\"wide$rows\"')").fetchone()[0]
     assert sorted((p.code, p.row, p.field, p.value) for p in problems) == [
-        ("type-error", row, "n", "x") for row in sorted(bad)]
+        ("type-error", row, "n", "x") for row in sorted(BAD)]
+    if full_row_groups:  # what a database file needs to be written quickly
+        assert groups == -(-ROWS // ROW_GROUP_ROWS)

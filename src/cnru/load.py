@@ -36,16 +36,20 @@ class FileFacts:
 
 
 def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
-                  facts: Callable[[], FileFacts] | None = None) -> list[Problem]:
+                  facts: Callable[[], FileFacts] | None = None,
+                  full_row_groups: bool = False) -> list[Problem]:
     """Create `typed."<name>"`; return the problems of the file (row None: the table was not
     created) or of its blank lines, which DuckDB skips.
     `facts` gives the file's `scan_file` (run in another thread, say); by default it is run
-    here. `con` must have the readers registered (readers.register)."""
+    here. `con` must have the readers registered (readers.register). `full_row_groups`: read
+    in DuckDB's default pieces, slower, which it merges into full row groups (see
+    buffer_size); for tables copied to a database file."""
     problems = check_patterns(con, resource) or check_file(resource)
     if problems:
         return problems
     scanned = facts() if facts else scan_file(resource.path)
-    buffer = buffer_size(resource.path.stat().st_size, scanned.lines)
+    buffer = None if full_row_groups else buffer_size(resource.path.stat().st_size,
+                                                      scanned.lines)
     problems = read_csv(con, resource, scanned.plain, buffer)
     if problems:
         return problems
@@ -113,10 +117,12 @@ SURPLUS = "TOO MANY COLUMNS"  # more than one surplus cell (the first fits in `_
 def buffer_size(file_bytes: int, lines: int) -> int | None:
     """read_csv's buffer for a large file: room for a row group of its rows and a quarter more.
     DuckDB reads a file in pieces, in parallel, and numbers them to store the rows in file
-    order; pieces of fewer rows than a row group are slow to store in order (at a million
-    claims, DuckDB's default pieces made loading `claims.csv` 1.5 times slower). None keeps
-    the default: for narrow rows, whose default pieces hold a row group already, and for a file
-    of fewer than two such pieces, which the default reads in more of them, in parallel."""
+    order; pieces of fewer rows than a row group are merged into full row groups, which is slow
+    (at a million claims, DuckDB's default pieces made loading `claims.csv` 1.5 times slower).
+    Larger pieces leave a partial row group each, which costs little in memory but makes a
+    database file that the rows are copied to slow to write (0.3 to 0.9 s more per table).
+    None keeps the default: for narrow rows, whose default pieces hold a row group already, and
+    for a file of fewer than two such pieces, which the default reads in more of them."""
     needed = int(1.25 * ROW_GROUP_ROWS * file_bytes / max(lines, 1))
     if needed <= DEFAULT_PIECE or file_bytes < 2 * needed:
         return None
