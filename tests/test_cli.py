@@ -91,6 +91,31 @@ def test_an_unexpected_failure_is_one_line_without_traceback(monkeypatch, tiny):
     assert "Traceback" not in result.output
 
 
+def test_an_unexpected_failure_of_several_lines_is_shown_by_its_first(monkeypatch, tiny):
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk on fire\n\nPossible solutions:\n* a hint")
+
+    monkeypatch.setattr("cnru.validate.validate_package", explode)
+    result = invoke("validate", tiny.root)
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: unexpected RuntimeError: disk on fire "
+                             "(run with --debug for the traceback)\n")
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_too_little_memory_is_one_line_not_a_file_problem(monkeypatch, tiny, tmp_path, command):
+    monkeypatch.setattr("cnru.db.DEFAULT_MEMORY_LIMIT", "1MB")
+    out = tmp_path / "build"
+    extra = ["--out", str(out)] if command == "build" else []
+    result = invoke(command, tiny.root, "--sources-dir", tiny.sources, *extra)
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: DuckDB ran out of memory within its limit of 1MB (")
+    assert line.endswith("allow it more with CNRU_MEMORY_LIMIT, e.g. CNRU_MEMORY_LIMIT=2GB")
+    assert "csv-error" not in result.stdout
+    assert not out.exists() and list(tmp_path.iterdir()) == [tiny.root]
+
+
 def test_debug_shows_the_traceback(monkeypatch, tiny):
     def explode(*args, **kwargs):
         raise RuntimeError("disk on fire")

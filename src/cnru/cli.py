@@ -61,7 +61,8 @@ def failures():
     except Exception as error:  # a bug: still one line, unless asked for the traceback
         if state["debug"]:
             raise
-        stderr.print(f"Error: unexpected {type(error).__name__}: {error} "
+        first_line = (str(error).strip().splitlines() or [""])[0]
+        stderr.print(f"Error: unexpected {type(error).__name__}: {first_line} "
                      "(run with --debug for the traceback)", markup=False)
         raise typer.Exit(1) from None
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from .errors import OutOfMemory
+
 DEFAULT_MEMORY_LIMIT = os.environ.get("CNRU_MEMORY_LIMIT", "1GB")
 
 
@@ -18,8 +20,9 @@ DEFAULT_MEMORY_LIMIT = os.environ.get("CNRU_MEMORY_LIMIT", "1GB")
 def sandbox(*allowed: Path, memory_limit: str | None = None):
     """A connection that can read and write only inside `allowed` and its own spill directory."""
     spill = Path(tempfile.mkdtemp(prefix="cnru-spill-"))
+    limit = memory_limit or DEFAULT_MEMORY_LIMIT
     config = {
-        "memory_limit": memory_limit or DEFAULT_MEMORY_LIMIT,
+        "memory_limit": limit,
         "temp_directory": str(spill),
         "preserve_insertion_order": True,
         "autoinstall_known_extensions": False,
@@ -34,6 +37,11 @@ def sandbox(*allowed: Path, memory_limit: str | None = None):
         con.execute("SET allowed_directories = $1", [directories])
         con.execute("SET enable_external_access = false")
         yield con
+    except duckdb.OutOfMemoryException as error:
+        first_line = str(error).strip().splitlines()[0]
+        raise OutOfMemory(f"DuckDB ran out of memory within its limit of {limit} "
+                          f"({first_line}); allow it more with CNRU_MEMORY_LIMIT, "
+                          f"e.g. CNRU_MEMORY_LIMIT=2GB") from error
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)

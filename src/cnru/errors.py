@@ -31,3 +31,7 @@ class BuildError(CnruError):
 
 class QueryError(CnruError):
     """A user's SQL failed."""
+
+
+class OutOfMemory(CnruError):
+    """DuckDB needed more memory than its limit allows."""

@@ -162,8 +162,9 @@ def load_rows(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool,
             source = f"read_csv({csv_options(resource, strict, buffer)}, parallel = {parallel})"
             con.execute(load_table(resource.name, resource.schema, source, plain))
             break
-        except (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException):
-            raise  # a bug in the generated SQL, not a problem of the file
+        except (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException,
+                duckdb.OutOfMemoryException):
+            raise  # a bug in the generated SQL, or too little memory: not a problem of the file
         except duckdb.Error as error:
             if parallel == "false":
                 return [Problem.of("csv-error", resource.relpath,
