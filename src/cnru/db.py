@@ -40,8 +40,7 @@ def sandbox(*allowed: Path, memory_limit: str | None = None):
     except duckdb.OutOfMemoryException as error:
         first_line = str(error).strip().splitlines()[0]
         raise OutOfMemory(f"DuckDB ran out of memory within its limit of {limit} "
-                          f"({first_line}); allow it more with CNRU_MEMORY_LIMIT, "
-                          f"e.g. CNRU_MEMORY_LIMIT=2GB") from error
+                          f"({first_line}); set CNRU_MEMORY_LIMIT higher") from error
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
