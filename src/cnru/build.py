@@ -3,7 +3,10 @@
 Writes, into a temporary directory beside `out` that replaces it only when every step has
 succeeded: typed Parquet per resource with a descriptor, a DuckDB database (typed tables,
 ENUMs, comments, the views and summaries of `scripts/NN_<output>.sql`), the summaries as CSV
-and JSON, a summary page, and SHA256SUMS. The same input builds byte-identical files.
+and JSON, a summary page, and SHA256SUMS. The same input builds byte-identical files: the
+database is written by a DuckDB of its own, on one thread, from the Parquet files (a database
+file written in parallel, or from tables loaded in parallel, differed between builds in its
+column statistics at a million claims).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from . import page
+from .db import sandbox
 from .descriptor import Package
 from .errors import BuildError, InvalidPackage
 from .schema_sql import (
@@ -28,6 +32,7 @@ from .schema_sql import (
     create_table,
     create_types,
     enum_types,
+    export_table,
     fill_table,
     ident,
     literal,
@@ -69,10 +74,14 @@ def build(package: str | os.PathLike, out: str | os.PathLike = "build",
             result = BuildResult(out, checked.package)
             with ThreadPoolExecutor(max_workers=1) as background:
                 background.submit(page.pyplot)  # its imports, while DuckDB writes
+                step("writing Parquet")
+                write_parquet(checked, staging)
                 step("writing the database")
                 write_database(checked, staging, result)
-                step("writing Parquet and summaries")
-                export(checked, staging, result)
+                checked.con.execute(f"ATTACH {literal(str(staging / DATABASE))} AS {DIST} "
+                                    f"(READ_ONLY)")
+                step("writing the summaries")
+                export_summaries(checked.con, staging, result)
             content = page.collect(checked.con, DIST)
             checked.con.execute(f"DETACH {DIST}")
         step("writing the summary page")
@@ -127,8 +136,23 @@ def script_description(script: Path) -> str:
     return " ".join(lines).split(":", 1)[-1].strip()
 
 
+def write_parquet(checked: Checked, staging: Path) -> None:
+    (staging / "parquet").mkdir()
+    for resource in checked.loaded:
+        target = staging / "parquet" / f"{resource.name}.parquet"
+        checked.con.execute(export_table(resource.name, resource.schema, str(target)))
+
+
 def write_database(checked: Checked, staging: Path, result: BuildResult) -> None:
-    con, package = checked.con, checked.package
+    """The database, from the Parquet files, by a DuckDB of its own on one thread (see above)."""
+    with sandbox(staging, threads=1) as con:
+        fill_database(con, checked, staging, result)
+        con.execute(f"DETACH {DIST}")
+
+
+def fill_database(con: duckdb.DuckDBPyConnection, checked: Checked, staging: Path,
+                  result: BuildResult) -> None:
+    package = checked.package
     schemas = {r.name: r.schema for r in checked.loaded}
     types = enum_types(schemas)
     con.execute(f"ATTACH {literal(str(staging / DATABASE))} AS {DIST} "
@@ -136,8 +160,9 @@ def write_database(checked: Checked, staging: Path, result: BuildResult) -> None
     for statement in create_types(types, DIST):
         con.execute(statement)
     for resource in checked.loaded:
+        rows = literal(str(staging / "parquet" / f"{resource.name}.parquet"))
         con.execute(create_table(resource.name, resource.schema, types, DIST))
-        con.execute(fill_table(resource.name, resource.schema, DIST))
+        con.execute(fill_table(resource.name, resource.schema, DIST, f"read_parquet({rows})"))
         for statement in comments(resource.name, resource.item.get("description", ""),
                                   resource.schema, DIST):
             con.execute(statement)
@@ -177,14 +202,8 @@ def write_about(con: duckdb.DuckDBPyConnection, package) -> None:
     con.execute(f"COMMENT ON TABLE {DIST}.about IS 'The dataset this database was built from.'")
 
 
-def export(checked: Checked, staging: Path, result: BuildResult) -> None:
-    con = checked.con
-    (staging / "parquet").mkdir()
+def export_summaries(con: duckdb.DuckDBPyConnection, staging: Path, result: BuildResult) -> None:
     (staging / "summaries").mkdir()
-    for resource in checked.loaded:
-        target = staging / "parquet" / f"{resource.name}.parquet"
-        con.execute(f"COPY {DIST}.{ident(resource.name)} TO {literal(str(target))} "
-                    f"(FORMAT parquet, COMPRESSION zstd)")
     for name in result.summaries:
         for suffix, options in (("csv", "HEADER"), ("json", "FORMAT json, ARRAY true")):
             target = staging / "summaries" / f"{name}.{suffix}"

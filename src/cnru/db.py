@@ -17,8 +17,9 @@ DEFAULT_MEMORY_LIMIT = os.environ.get("CNRU_MEMORY_LIMIT", "1GB")
 
 
 @contextmanager
-def sandbox(*allowed: Path, memory_limit: str | None = None):
-    """A connection that can read and write only inside `allowed` and its own spill directory."""
+def sandbox(*allowed: Path, memory_limit: str | None = None, threads: int | None = None):
+    """A connection that can read and write only inside `allowed` and its own spill directory
+    (`threads`: DuckDB's default, one per core, unless given)."""
     spill = Path(tempfile.mkdtemp(prefix="cnru-spill-"))
     limit = memory_limit or DEFAULT_MEMORY_LIMIT
     config = {
@@ -28,6 +29,8 @@ def sandbox(*allowed: Path, memory_limit: str | None = None):
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
     }
+    if threads:
+        config["threads"] = threads
     con = duckdb.connect(config=config)
     try:
         directories = [str(p.resolve()) + os.sep for p in (*allowed, spill)]

@@ -59,7 +59,7 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
                   progress: Progress | None = None,
                   full_row_groups: bool = False) -> Iterator[Checked]:
     """Validate, and keep the loaded tables open for whoever builds from them
-    (`full_row_groups` for tables copied to a database file: see load.buffer_size)."""
+    (`full_row_groups` for a build, which writes every row again: see load.buffer_size)."""
     step = progress or (lambda message: None)
     package = load_package(path)
     sources = Path(sources_dir) if sources_dir else default_sources_dir(package.root)
