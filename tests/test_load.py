@@ -47,21 +47,15 @@ def wide(tmp_path_factory) -> Resource:
     return Resource("wide", path, "wide.csv", schema, {"path": "wide.csv"})
 
 
-@pytest.mark.parametrize("full_row_groups", [False, True])
-def test_rows_read_in_large_pieces_keep_their_order_and_numbers(wide, full_row_groups):
-    """Every stored row keeps its data-row number, and each bad cell is reported at its row,
-    whether the file is read in its own large pieces or in DuckDB's default ones."""
+def test_rows_read_in_large_pieces_keep_their_order_and_numbers(wide):
+    """Every stored row keeps its data-row number, and each bad cell is reported at its row."""
     with sandbox(wide.path.parent) as con:
         con.execute(f"CREATE SCHEMA {TYPED}")
         readers.register(con)
-        assert load_resource(con, wide, full_row_groups=full_row_groups) == []
+        assert load_resource(con, wide) == []
         misplaced = con.execute(f"SELECT count(*), count(n) FROM {TYPED}.wide "
                                 f"WHERE n IS DISTINCT FROM _row").fetchone()
         assert misplaced == (len(BAD), 0)  # only the bad cells, which are NULL
         problems = schema_checks(con, wide, {"wide"})
-        groups = con.execute(f"SELECT count(DISTINCT row_group_id) FROM "
-                             f"pragma_storage_info('{TYPED}.\"wide$rows\"')").fetchone()[0]
     assert sorted((p.code, p.row, p.field, p.value) for p in problems) == [
         ("type-error", row, "n", "x") for row in sorted(BAD)]
-    if full_row_groups:  # what a database file needs to be written quickly
-        assert groups == -(-ROWS // ROW_GROUP_ROWS)

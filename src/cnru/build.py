@@ -66,8 +66,7 @@ def build(package: str | os.PathLike, out: str | os.PathLike = "build",
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
     staging.chmod(0o755)
     try:
-        with check_package(package, sources_dir, writable=(staging,), progress=step,
-                           full_row_groups=True) as checked:
+        with check_package(package, sources_dir, writable=(staging,), progress=step) as checked:
             if not checked.report.valid:
                 raise InvalidPackage(checked.report)
             check_minimums(checked)

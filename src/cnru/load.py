@@ -36,20 +36,16 @@ class FileFacts:
 
 
 def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
-                  facts: Callable[[], FileFacts] | None = None,
-                  full_row_groups: bool = False) -> list[Problem]:
+                  facts: Callable[[], FileFacts] | None = None) -> list[Problem]:
     """Create `typed."<name>"`; return the problems of the file (row None: the table was not
     created) or of its blank lines, which DuckDB skips.
     `facts` gives the file's `scan_file` (run in another thread, say); by default it is run
-    here. `con` must have the readers registered (readers.register). `full_row_groups`: read
-    in DuckDB's default pieces, slower, which it merges into full row groups (see
-    buffer_size); for a build, which writes every row again."""
+    here. `con` must have the readers registered (readers.register)."""
     problems = check_patterns(con, resource) or check_file(resource)
     if problems:
         return problems
     scanned = facts() if facts else scan_file(resource.path)
-    buffer = None if full_row_groups else buffer_size(resource.path.stat().st_size,
-                                                      scanned.lines)
+    buffer = buffer_size(resource.path.stat().st_size, scanned.lines)
     problems = read_csv(con, resource, scanned.plain, buffer)
     if problems:
         return problems
@@ -119,8 +115,6 @@ def buffer_size(file_bytes: int, lines: int) -> int | None:
     DuckDB reads a file in pieces, in parallel, and numbers them to store the rows in file
     order; pieces of fewer rows than a row group are merged into full row groups, which is slow
     (at a million claims, DuckDB's default pieces made loading `claims.csv` 1.5 times slower).
-    Larger pieces leave a partial row group each, which costs little to the checks but slows
-    whatever writes every row again: a build took about 1 s longer at a million claims.
     None keeps the default: for narrow rows, whose default pieces hold a row group already, and
     for a file of fewer than two such pieces, which the default reads in more of them."""
     needed = int(1.25 * ROW_GROUP_ROWS * file_bytes / max(lines, 1))

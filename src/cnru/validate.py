@@ -56,10 +56,8 @@ def validate_package(path: str | os.PathLike, sources_dir: str | os.PathLike | N
 
 @contextmanager
 def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
-                  progress: Progress | None = None,
-                  full_row_groups: bool = False) -> Iterator[Checked]:
-    """Validate, and keep the loaded tables open for whoever builds from them
-    (`full_row_groups` for a build, which writes every row again: see load.buffer_size)."""
+                  progress: Progress | None = None) -> Iterator[Checked]:
+    """Validate, and keep the loaded tables open for whoever builds from them."""
     step = progress or (lambda message: None)
     package = load_package(path)
     sources = Path(sources_dir) if sources_dir else default_sources_dir(package.root)
@@ -78,8 +76,7 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
         for resource in package.resources:
             step(f"reading {resource.relpath}")
             scanned = scans.get(resource.name)
-            file_problems = load_resource(con, resource, scanned.result if scanned else None,
-                                          full_row_groups)
+            file_problems = load_resource(con, resource, scanned.result if scanned else None)
             problems.extend(file_problems)
             if all(p.row is not None for p in file_problems):  # blank lines, not the file
                 loaded.append(resource)
