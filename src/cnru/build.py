@@ -26,7 +26,7 @@ import duckdb
 from . import page
 from .db import sandbox
 from .descriptor import Package
-from .errors import BuildError, InvalidPackage
+from .errors import BuildError, InvalidPackage, first_line
 from .schema_sql import (
     comments,
     create_table,
@@ -175,7 +175,7 @@ def fill_database(con: duckdb.DuckDBPyConnection, checked: Checked, staging: Pat
                 con.execute(script.read_text(encoding="utf-8"))
             except duckdb.Error as error:
                 raise BuildError(f"{script.relative_to(package.root)}: "
-                                 f"{str(error).strip().splitlines()[0]}") from error
+                                 f"{first_line(error)}") from error
             name = output_name(script)
             kind = con.execute("SELECT table_type FROM information_schema.tables "
                                "WHERE table_catalog = $1 AND table_name = $2",

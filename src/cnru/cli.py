@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from .errors import CnruError, InvalidPackage
+from .errors import CnruError, InvalidPackage, first_line
 
 app = typer.Typer(
     name="cnru", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -61,8 +61,7 @@ def failures():
     except Exception as error:  # a bug: still one line, unless asked for the traceback
         if state["debug"]:
             raise
-        first_line = (str(error).strip().splitlines() or [""])[0]
-        stderr.print(f"Error: unexpected {type(error).__name__}: {first_line} "
+        stderr.print(f"Error: unexpected {type(error).__name__}: {first_line(error)} "
                      "(run with --debug for the traceback)", markup=False)
         raise typer.Exit(1) from None
 

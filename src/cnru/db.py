@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import OutOfMemory
+from .errors import OutOfMemory, first_line
 
 DEFAULT_MEMORY_LIMIT = os.environ.get("CNRU_MEMORY_LIMIT", "1GB")
 
@@ -41,9 +41,8 @@ def sandbox(*allowed: Path, memory_limit: str | None = None, threads: int | None
         con.execute("SET enable_external_access = false")
         yield con
     except duckdb.OutOfMemoryException as error:
-        first_line = str(error).strip().splitlines()[0]
         raise OutOfMemory(f"DuckDB ran out of memory within its limit of {limit} "
-                          f"({first_line}); set CNRU_MEMORY_LIMIT higher") from error
+                          f"({first_line(error)}); set CNRU_MEMORY_LIMIT higher") from error
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)

@@ -1,6 +1,11 @@
 """Expected failures. The CLI prints `Error: <message>` for these and exits non-zero."""
 
 
+def first_line(error: BaseException) -> str:
+    """An error's message up to its first line break: DuckDB's run on into hints."""
+    return (str(error).strip().splitlines() or [""])[0]
+
+
 class CnruError(Exception):
     """Base class: an expected failure, shown to the user as one line."""
 

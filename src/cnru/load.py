@@ -17,6 +17,7 @@ import duckdb
 import numpy as np
 
 from .descriptor import Resource, as_list
+from .errors import first_line
 from .patterns import re2_problem
 from .problems import Problem
 from .schema_sql import EMPTY_KEY, EXTRA, ROWS, TYPED, literal, load_table, table, typed_view
@@ -178,10 +179,6 @@ def load_rows(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool,
                    f"(\"\"), and nothing follows the closing quote but a comma or the line end")
     return [Problem.of(REJECT_CODES.get(kind, "csv-error"), resource.relpath,
                        f"line {line}: {message}; the rest of the file is not checked")], kinds
-
-
-def first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0]
 
 
 def scan_file(path: Path) -> FileFacts:

@@ -14,6 +14,8 @@ import re
 
 import duckdb
 
+from .errors import first_line
+
 # Python's whitespace: the separators (Z) and the control characters str.isspace() counts.
 SPACE = r"\t\n\v\f\r\x1c-\x1f\x85\pZ"
 WORD = r"\p{L}\p{N}_"
@@ -78,5 +80,5 @@ def re2_problem(con: duckdb.DuckDBPyConnection, pattern: str) -> str | None:
     try:
         con.execute("SELECT regexp_matches('', $1)", [to_re2(pattern)])
     except duckdb.Error as error:
-        return f"uses what DuckDB's RE2 engine cannot match ({str(error).splitlines()[0]})"
+        return f"uses what DuckDB's RE2 engine cannot match ({first_line(error)})"
     return None

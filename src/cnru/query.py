@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import QueryError
+from .errors import QueryError, first_line
 
 
 @dataclass
@@ -24,7 +24,7 @@ def run_query(database: Path, sql: str) -> QueryResult:
             columns = [d[0] for d in result.description] if result.description else []
             rows = result.fetchall() if result.description else []
         except duckdb.Error as error:
-            raise QueryError(str(error).strip().splitlines()[0]) from None
+            raise QueryError(first_line(error)) from None
     return QueryResult(columns, rows)
 
 
