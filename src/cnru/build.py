@@ -145,17 +145,17 @@ def write_parquet(checked: Checked, staging: Path) -> None:
 def write_database(checked: Checked, staging: Path, result: BuildResult) -> None:
     """The database, from the Parquet files, by a DuckDB of its own on one thread (see above)."""
     with sandbox(staging, threads=1) as con:
-        fill_database(con, checked, staging, result)
+        con.execute(f"ATTACH {literal(str(staging / DATABASE))} AS {DIST} "
+                    f"(STORAGE_VERSION '{STORAGE_VERSION}')")
+        write_tables(con, checked, staging, result)
+        write_about(con, checked.package)
+        run_scripts(con, checked.package.root, result)
         con.execute(f"DETACH {DIST}")
 
 
-def fill_database(con: duckdb.DuckDBPyConnection, checked: Checked, staging: Path,
-                  result: BuildResult) -> None:
-    package = checked.package
-    schemas = {r.name: r.schema for r in checked.loaded}
-    types = enum_types(schemas)
-    con.execute(f"ATTACH {literal(str(staging / DATABASE))} AS {DIST} "
-                f"(STORAGE_VERSION '{STORAGE_VERSION}')")
+def write_tables(con: duckdb.DuckDBPyConnection, checked: Checked, staging: Path,
+                 result: BuildResult) -> None:
+    types = enum_types({r.name: r.schema for r in checked.loaded})
     for statement in create_types(types, DIST):
         con.execute(statement)
     for resource in checked.loaded:
@@ -167,15 +167,18 @@ def fill_database(con: duckdb.DuckDBPyConnection, checked: Checked, staging: Pat
             con.execute(statement)
         result.rows[resource.name] = con.execute(
             f"SELECT count(*) FROM {DIST}.{ident(resource.name)}").fetchone()[0]
-    write_about(con, package)
+
+
+def run_scripts(con: duckdb.DuckDBPyConnection, root: Path, result: BuildResult) -> None:
+    """Each `scripts/NN_<output>.sql` creates the table or view <output>, commented with the
+    script's leading comment."""
     con.execute(f"USE {DIST}")
     try:
-        for script in scripts(package.root):
+        for script in scripts(root):
             try:
                 con.execute(script.read_text(encoding="utf-8"))
             except duckdb.Error as error:
-                raise BuildError(f"{script.relative_to(package.root)}: "
-                                 f"{first_line(error)}") from error
+                raise BuildError(f"{script.relative_to(root)}: {first_line(error)}") from error
             name = output_name(script)
             kind = con.execute("SELECT table_type FROM information_schema.tables "
                                "WHERE table_catalog = $1 AND table_name = $2",

@@ -38,6 +38,11 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def field_list(schema: dict) -> str:
+    """The schema's fields as a SQL column list, in order."""
+    return ", ".join(ident(f["name"]) for f in schema["fields"])
+
+
 def literal(value) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
@@ -194,7 +199,7 @@ def load_table(name: str, schema: dict, source: str, plain_file: bool = False) -
 
 def typed_view(name: str, schema: dict, offset: str = "") -> str:
     """`typed."<name>"`: the typed rows with `_row`, their data-row number (see load.py)."""
-    columns = ", ".join(ident(f["name"]) for f in schema["fields"])
+    columns = field_list(schema)
     return (f"CREATE OR REPLACE VIEW {table(TYPED, name)} AS SELECT rowid + 1{offset} AS {ROW}, "
             f"{columns}, {PROBLEMS} FROM {table(TYPED, name + ROWS)}")
 
@@ -378,7 +383,7 @@ def create_table(name: str, schema: dict, types: dict, database: str) -> str:
 
 def fill_table(name: str, schema: dict, database: str, source: str) -> str:
     """Rows in the order of `source`, which keeps the CSV's: the package's canonical order."""
-    columns = ", ".join(ident(f["name"]) for f in schema["fields"])
+    columns = field_list(schema)
     return f"INSERT INTO {database}.{ident(name)} SELECT {columns} FROM {source}"
 
 
@@ -386,7 +391,7 @@ def export_table(name: str, schema: dict, target: str) -> str:
     """The typed rows, in the CSV's order, as a Parquet file. `ORDER BY` hands the writer the
     rows in even chunks, however the parallel load laid them out, so that the file is the same
     bytes every time (without it, a file of 200,000 rows differed between builds)."""
-    columns = ", ".join(ident(f["name"]) for f in schema["fields"])
+    columns = field_list(schema)
     return (f"COPY (SELECT {columns} FROM {table(TYPED, name)} ORDER BY {ROW}) "
             f"TO {literal(target)} (FORMAT parquet, COMPRESSION zstd)")
 
