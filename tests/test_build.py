@@ -15,6 +15,8 @@ import pytest
 from conftest import ROOT, SOURCES
 from frictionless import Package
 
+import cnru.build
+from cnru import schema_sql
 from cnru.build import build, output_name, scripts
 from cnru.errors import BuildError, InvalidPackage
 
@@ -219,6 +221,24 @@ def test_a_failing_script_keeps_the_last_build(package_copy, tmp_path):
     (package_copy / "scripts" / "30_broken.sql").write_text(
         "-- broken: a script with an error\nCREATE TABLE broken AS SELECT * FROM no_such_table;\n")
     with pytest.raises(BuildError, match="scripts/30_broken.sql: Catalog Error"):
+        build(package_copy, out, SOURCES)
+    assert_untouched(out, before)
+
+
+def test_a_failing_parquet_file_stops_the_database_and_keeps_the_last_build(
+        package_copy, tmp_path, monkeypatch):
+    """The database is filled from each Parquet file as it is written, in another thread: when a
+    file cannot be written, that thread stops waiting for it and the build writes nothing."""
+    out = tmp_path / "out" / "build"
+    build(package_copy, out, SOURCES)
+    before = snapshot(out)
+
+    def export_table(name, schema, target):
+        return ("SELECT * FROM no_such_table" if name == "claims"
+                else schema_sql.export_table(name, schema, target))
+
+    monkeypatch.setattr(cnru.build, "export_table", export_table)
+    with pytest.raises(duckdb.CatalogException, match="no_such_table"):
         build(package_copy, out, SOURCES)
     assert_untouched(out, before)
 

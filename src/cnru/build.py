@@ -6,7 +6,8 @@ ENUMs, comments, the views and summaries of `scripts/NN_<output>.sql`), the summ
 and JSON, a summary page, and SHA256SUMS. The same input builds byte-identical files: the
 database is written by a DuckDB of its own, on one thread, from the Parquet files (a database
 file written in parallel, or from tables loaded in parallel, differed between builds in its
-column statistics at a million claims).
+column statistics at a million claims). Only the summaries' queries run on every core, into
+scratch tables in memory that are then copied into the database on one thread.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import os
 import shutil
 import tempfile
 import tomllib
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,12 +74,18 @@ def build(package: str | os.PathLike, out: str | os.PathLike = "build",
                 raise InvalidPackage(checked.report)
             check_minimums(checked)
             result = BuildResult(out, checked.package)
-            with ThreadPoolExecutor(max_workers=1) as background:
+            with ThreadPoolExecutor(max_workers=2) as background:
                 background.submit(page.pyplot)  # its imports, while DuckDB writes
-                step("writing Parquet")
-                write_parquet(checked, staging)
-                step("writing the database")
-                write_database(checked, staging, result)
+                step("writing Parquet and the database")
+                # the database is filled from each Parquet file as soon as it is written
+                written = {resource.name: Future() for resource in checked.loaded}
+                database = background.submit(write_database, checked, staging, result, written)
+                try:
+                    write_parquet(checked, staging, written)
+                finally:
+                    for file in written.values():
+                        file.cancel()  # if it was not written: the database stops waiting
+                database.result()
                 checked.con.execute(f"ATTACH {literal(str(staging / DATABASE))} AS {DIST} "
                                     f"(READ_ONLY)")
                 step("writing the summaries")
@@ -135,31 +144,47 @@ def script_description(script: Path) -> str:
     return " ".join(lines).split(":", 1)[-1].strip()
 
 
-def write_parquet(checked: Checked, staging: Path) -> None:
+def write_parquet(checked: Checked, staging: Path, written: dict[str, Future]) -> None:
+    """A Parquet file per table; `written[name]` is done with its path once it is written."""
     (staging / "parquet").mkdir()
     for resource in checked.loaded:
         target = staging / "parquet" / f"{resource.name}.parquet"
         checked.con.execute(export_table(resource.name, resource.schema, str(target)))
+        written[resource.name].set_result(target)
 
 
-def write_database(checked: Checked, staging: Path, result: BuildResult) -> None:
-    """The database, from the Parquet files, by a DuckDB of its own on one thread (see above)."""
-    with sandbox(staging, threads=1) as con:
+def write_database(checked: Checked, staging: Path, result: BuildResult,
+                   written: dict[str, Future]) -> None:
+    """The database, from the Parquet files as they are written, by a DuckDB of its own that
+    writes on one thread (see above)."""
+    with sandbox(staging) as con:
         con.execute(f"ATTACH {literal(str(staging / DATABASE))} AS {DIST} "
                     f"(STORAGE_VERSION '{STORAGE_VERSION}')")
-        write_tables(con, checked, staging, result)
-        write_about(con, checked.package)
+        with one_thread(con):
+            write_tables(con, checked, written, result)
+            write_about(con, checked.package)
         run_scripts(con, checked.package.root, result)
         con.execute(f"DETACH {DIST}")
 
 
-def write_tables(con: duckdb.DuckDBPyConnection, checked: Checked, staging: Path,
+@contextmanager
+def one_thread(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Whatever `con` writes meanwhile, it writes on one thread: the same bytes every time."""
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    con.execute("SET threads = 1")
+    try:
+        yield
+    finally:
+        con.execute(f"SET threads = {int(threads)}")
+
+
+def write_tables(con: duckdb.DuckDBPyConnection, checked: Checked, written: dict[str, Future],
                  result: BuildResult) -> None:
     types = enum_types({r.name: r.schema for r in checked.loaded})
     for statement in create_types(types, DIST):
         con.execute(statement)
     for resource in checked.loaded:
-        rows = literal(str(staging / "parquet" / f"{resource.name}.parquet"))
+        rows = literal(str(written[resource.name].result()))
         con.execute(create_table(resource.name, resource.schema, types, DIST))
         con.execute(fill_table(resource.name, resource.schema, DIST, f"read_parquet({rows})"))
         for statement in comments(resource.name, resource.item.get("description", ""),
@@ -169,29 +194,46 @@ def write_tables(con: duckdb.DuckDBPyConnection, checked: Checked, staging: Path
             f"SELECT count(*) FROM {DIST}.{ident(resource.name)}").fetchone()[0]
 
 
+SCRATCH = "memory"  # the writer's own in-memory database
+
+
 def run_scripts(con: duckdb.DuckDBPyConnection, root: Path, result: BuildResult) -> None:
     """Each `scripts/NN_<output>.sql` creates the table or view <output>, commented with the
-    script's leading comment."""
-    con.execute(f"USE {DIST}")
+    script's leading comment. A script runs on every core in the scratch database, reading the
+    database's tables; a table it creates is then copied into the database on one thread, and
+    a view is created there again (views cost nothing to create)."""
+    for script in scripts(root):
+        name, sql = output_name(script), script.read_text(encoding="utf-8")
+        kind = run_script(con, root, script, sql, SCRATCH)
+        if kind is None:
+            raise BuildError(f"{script.name} must create a table or view named {name}")
+        if kind == "TABLE":
+            with one_thread(con):
+                con.execute(f"CREATE TABLE {DIST}.{ident(name)} AS FROM {SCRATCH}.{ident(name)}")
+            result.summaries.append(name)
+        con.execute(f"DROP {kind} {SCRATCH}.{ident(name)}")
+        if kind == "VIEW":
+            run_script(con, root, script, sql, DIST)
+        con.execute(f"COMMENT ON {kind} {DIST}.{ident(name)} IS "
+                    f"{literal(script_description(script))}")
+
+
+def run_script(con: duckdb.DuckDBPyConnection, root: Path, script: Path, sql: str,
+               database: str) -> str | None:
+    """Run `sql` with `database` as the default, reading names there first and then in the
+    built database; 'TABLE' or 'VIEW', what it created under the script's name, or None."""
+    con.execute(f"USE {database}")
+    con.execute(f"SET search_path = {literal(f'{database}.main,{DIST}.main')}")
     try:
-        for script in scripts(root):
-            try:
-                con.execute(script.read_text(encoding="utf-8"))
-            except duckdb.Error as error:
-                raise BuildError(f"{script.relative_to(root)}: {first_line(error)}") from error
-            name = output_name(script)
-            kind = con.execute("SELECT table_type FROM information_schema.tables "
-                               "WHERE table_catalog = $1 AND table_name = $2",
-                               [DIST, name]).fetchone()
-            if kind is None:
-                raise BuildError(f"{script.name} must create a table or view named {name}")
-            keyword = "VIEW" if kind[0] == "VIEW" else "TABLE"
-            con.execute(f"COMMENT ON {keyword} {ident(name)} IS "
-                        f"{literal(script_description(script))}")
-            if keyword == "TABLE":
-                result.summaries.append(name)
+        con.execute(sql)
+    except duckdb.Error as error:
+        raise BuildError(f"{script.relative_to(root)}: {first_line(error)}") from error
     finally:
-        con.execute("USE memory")
+        con.execute(f"USE {SCRATCH}")
+    kind = con.execute("SELECT table_type FROM information_schema.tables "
+                       "WHERE table_catalog = $1 AND table_name = $2",
+                       [database, output_name(script)]).fetchone()
+    return None if kind is None else ("VIEW" if kind[0] == "VIEW" else "TABLE")
 
 
 def write_about(con: duckdb.DuckDBPyConnection, package) -> None:
