@@ -6,6 +6,7 @@ import csv
 import datetime
 import hashlib
 import json
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -256,3 +257,11 @@ def test_every_script_creates_the_object_it_is_named_after():
         first_line = script.read_text().splitlines()[0]
         assert first_line.startswith(f"-- {output_name(script)}: "), script.name
         assert f"{output_name(script)} AS" in script.read_text(), script.name
+
+
+def test_every_summary_table_ends_with_an_order_by():
+    """A summary's query runs on every core: only its final ORDER BY fixes the order of its rows
+    (and so the bytes of the database and of the CSV and JSON exports)."""
+    for script in scripts(ROOT):
+        if output_name(script) in SUMMARIES:
+            assert re.search(r"\bORDER BY\b[^;()]*;\s*$", script.read_text()), script.name
