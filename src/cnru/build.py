@@ -6,8 +6,8 @@ ENUMs, comments, the views and summaries of `scripts/NN_<output>.sql`), the summ
 and JSON, a summary page, and SHA256SUMS. The same input builds byte-identical files: the
 database is written by a DuckDB of its own, on one thread, from the Parquet files (a database
 file written in parallel, or from tables loaded in parallel, differed between builds in its
-column statistics at a million claims). Only the summaries' queries run on every core, into
-scratch tables in memory that are then copied into the database on one thread.
+column statistics at a million claims). Of its work only the summaries' queries run on every
+core, into scratch tables in memory that are then copied into the database on one thread.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from .validate import Checked, Progress, check_package
 
 DATABASE = "cnru.duckdb"
 DIST = "dist"  # the attached output database
+SCRATCH = "memory"  # the database writer's own in-memory database
 # The storage format whose files are byte-identical for identical input (newer formats carry a
 # random database identifier); DuckDB 1.3 and later read it.
 STORAGE_VERSION = "v1.3.0"
@@ -194,17 +195,14 @@ def write_tables(con: duckdb.DuckDBPyConnection, checked: Checked, written: dict
             f"SELECT count(*) FROM {DIST}.{ident(resource.name)}").fetchone()[0]
 
 
-SCRATCH = "memory"  # the writer's own in-memory database
-
-
 def run_scripts(con: duckdb.DuckDBPyConnection, root: Path, result: BuildResult) -> None:
     """Each `scripts/NN_<output>.sql` creates the table or view <output>, commented with the
     script's leading comment. A script runs on every core in the scratch database, reading the
     database's tables; a table it creates is then copied into the database on one thread, and
     a view is created there again (views cost nothing to create)."""
     for script in scripts(root):
-        name, sql = output_name(script), script.read_text(encoding="utf-8")
-        kind = run_script(con, root, script, sql, SCRATCH)
+        name = output_name(script)
+        kind = run_script(con, root, script, SCRATCH)
         if kind is None:
             raise BuildError(f"{script.name} must create a table or view named {name}")
         if kind == "TABLE":
@@ -213,19 +211,19 @@ def run_scripts(con: duckdb.DuckDBPyConnection, root: Path, result: BuildResult)
             result.summaries.append(name)
         con.execute(f"DROP {kind} {SCRATCH}.{ident(name)}")
         if kind == "VIEW":
-            run_script(con, root, script, sql, DIST)
+            run_script(con, root, script, DIST)
         con.execute(f"COMMENT ON {kind} {DIST}.{ident(name)} IS "
                     f"{literal(script_description(script))}")
 
 
-def run_script(con: duckdb.DuckDBPyConnection, root: Path, script: Path, sql: str,
+def run_script(con: duckdb.DuckDBPyConnection, root: Path, script: Path,
                database: str) -> str | None:
-    """Run `sql` with `database` as the default, reading names there first and then in the
-    built database; 'TABLE' or 'VIEW', what it created under the script's name, or None."""
+    """Run the script with `database` as the default, reading names there first and then in
+    the built database; 'TABLE' or 'VIEW', what it created under its output's name, or None."""
     con.execute(f"USE {database}")
     con.execute(f"SET search_path = {literal(f'{database}.main,{DIST}.main')}")
     try:
-        con.execute(sql)
+        con.execute(script.read_text(encoding="utf-8"))
     except duckdb.Error as error:
         raise BuildError(f"{script.relative_to(root)}: {first_line(error)}") from error
     finally:
