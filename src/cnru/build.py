@@ -76,7 +76,6 @@ def build(package: str | os.PathLike, out: str | os.PathLike = "build",
             check_minimums(checked)
             result = BuildResult(out, checked.package)
             with ThreadPoolExecutor(max_workers=2) as background:
-                background.submit(page.pyplot)  # its imports, while DuckDB writes
                 step("writing Parquet and the database")
                 # the database is filled from each Parquet file as soon as it is written
                 written = {resource.name: Future() for resource in checked.loaded}
