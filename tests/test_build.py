@@ -8,7 +8,6 @@ import hashlib
 import json
 import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
@@ -131,43 +130,6 @@ def test_checksums_list_every_file(built):
 def test_parquet_descriptor_is_valid_for_frictionless(built):
     report = Package(str(built / "datapackage.json")).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
-
-
-class Figures(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.figures, self.captions, self.external, self.current = {}, [], [], None
-        self.in_caption = False
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "figure":
-            self.current = attrs.get("id")
-            self.figures[self.current] = False
-        if tag == "svg" and self.current:
-            self.figures[self.current] = True
-        if tag == "figcaption":
-            self.in_caption = True
-        if tag in ("script", "link", "img", "iframe") or attrs.get("src"):
-            self.external.append(tag)
-
-    def handle_endtag(self, tag):
-        if tag == "figure":
-            self.current = None
-        if tag == "figcaption":
-            self.in_caption = False
-
-    def handle_data(self, data):
-        if self.in_caption:
-            self.captions.append(data.strip())
-
-
-def test_page_names_each_chart_and_reads_offline(built):
-    parser = Figures()
-    parser.feed((built / "index.html").read_text(encoding="utf-8"))
-    assert parser.figures == {"chart-sanctions-timeline": True, "chart-claims-by-category": True}
-    assert parser.captions == ["Sanctions timeline (dated actions)", "Claims by item category"]
-    assert parser.external == []
 
 
 def test_a_second_build_is_byte_identical(built, tmp_path):

@@ -22,20 +22,21 @@ from jinja2 import Environment, select_autoescape
 # How many rows each view embeds; the page gives the count of the rest and how to query them.
 LIMITS = {
     "claims": 200,  # the first claims, by identifier
-    "entities": 100,  # the entities with the most claims and actions
-    "entity_claims": 5,  # claims about and by each entity (each role)
+    "entities": 60,  # the entities with the most claims and actions
+    "entity_claims": 3,  # claims about and by each entity (each role), when not all fit
     "entity_actions": 10,  # actions that target each entity
     "aliases": 20,  # per entity
     "list_entries": 10,  # per entity
     "evidence": 5,  # quotes per claim
     "links": 500,
-    "actions": 200,  # the first dated actions; as many undated ones
+    "actions": 60,  # the first dated actions; as many undated ones
     "targets": 20,  # per action
     "action_evidence": 5,  # per action
-    "sources": 100,
-    "source_rows": 1000,  # rows that quote the sources, shared between the sources shown
-    "disagreements": 200,
-    "options": 400,  # parties, sources, authorities and types offered by the filters
+    "sources": 50,
+    "source_rows": 1500,  # rows that quote the sources: all of them up to this many,
+    "source_rows_each": 3,  # else this many of each kind per source
+    "disagreements": 100,
+    "options": 100,  # parties, sources, authorities and types offered by the filters
     "parties": 12,  # asserting parties in the chart
 }
 SUMMARIES = {  # the summary tables the overview links to, with their titles
@@ -179,7 +180,9 @@ def read(db: Reader, present: set[str]) -> dict:
 
     sources = db.rows("sources", limit=LIMITS["sources"])
     source_ids = [row["source_id"] for row in sources]
-    per_kind = max(5, LIMITS["source_rows"] // max(1, len(source_ids)))
+    quoting_rows = db.rows("quoting_count")[0]["n"]
+    per_kind = (LIMITS["source_rows"] if quoting_rows <= LIMITS["source_rows"]
+                else LIMITS["source_rows_each"])
     quoting = db.rows("source_rows", ids=source_ids, limit=per_kind)
     if "list_entries" in present:
         quoting += db.rows("source_list_rows", ids=source_ids, limit=per_kind)
@@ -212,7 +215,7 @@ def read(db: Reader, present: set[str]) -> dict:
     referenced.update(e.get("parent_entity_id") for e in entities.values())
     referenced.update(row["id"] for row in options.get("party", []) + options.get("authority", []))
     referenced.discard(None)
-    names = {row["entity_id"]: [row["name"], row["entity_type"]]
+    names = {row["entity_id"]: row["name"]
              for row in db.rows("names", ids=sorted(referenced))}
 
     return {
@@ -377,7 +380,7 @@ def render(package, content: dict, result) -> str:
     templates = files("cnru") / "templates"
     template = environment.from_string((templates / "index.html").read_text(encoding="utf-8"))
     descriptor = package.descriptor
-    data = {key: value for key, value in content.items() if key != "charts"}
+    data = dict(content)
     data["package"] = {"name": package.name, "title": descriptor.get("title", ""),
                        "version": package.version}
     summaries = [(name, SUMMARIES[name], rows) for name, rows in content["summaries"].items()]

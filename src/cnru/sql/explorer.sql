@@ -291,6 +291,11 @@ FROM ranked
 WHERE n <= $limit
 ORDER BY source_id, kind, row_id;
 
+-- name: quoting_count
+SELECT (SELECT count(*) FROM claim_evidence) + (SELECT count(*) FROM action_evidence)
+       + (SELECT count(*) FROM entity_aliases)
+       + (SELECT count(*) FROM entities WHERE country_source_id IS NOT NULL) AS n;
+
 -- name: source_list_rows
 -- The official list entries that quote each of the chosen sources (only with list_entries).
 WITH
@@ -314,7 +319,7 @@ SELECT * FROM disagreements ORDER BY claim_id, source_id, evidence_id LIMIT $lim
 SELECT count(*) AS rows, count(DISTINCT claim_id) AS claims FROM disagreements;
 
 -- name: names
-SELECT entity_id, name, CAST(entity_type AS VARCHAR) AS entity_type
+SELECT entity_id, name
 FROM entities
 WHERE entity_id IN (SELECT unnest($ids::VARCHAR[]))
 ORDER BY entity_id;

@@ -22,7 +22,7 @@
   const sq = (text) => "'" + String(text).replace(/'/g, "''") + "'";
   const plural = (n, word) => n + " " + word + (n === 1 ? "" : "s");
   const names = D.names || {};
-  const nameOf = (id) => (names[id] ? names[id][0] : id);
+  const nameOf = (id) => names[id] || id;
 
   const claims = D.claims || [];
   const entities = D.entities || [];
