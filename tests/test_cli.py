@@ -33,32 +33,109 @@ def test_validate_the_shipped_package():
 def test_validate_prints_one_aligned_line_per_problem(tiny):
     result = invoke("validate", broken(tiny).root, "--sources-dir", tiny.sources)
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [
-        "data/claims.csv:1  period_start  type-error        '2023-10-32'  "
+    assert result.stdout.splitlines() == [  # data rows 1 and 2, on lines 2 and 3
+        "data/claims.csv:2  period_start  type-error        '2023-10-32'  "
         'not a date (YYYY-MM-DD) (type "date")',
-        "data/claims.csv:2  predicate     constraint-error  'sells'       "
+        "data/claims.csv:3  predicate     constraint-error  'sells'       "
         'not an allowed value (see the data dictionary) (constraint "enum")',
         "invalid: 2 error(s), 0 warning(s)",
     ]
 
 
-def test_json_output_equals_the_library_report(tiny):
+def test_json_output_is_the_library_report_with_lines(tiny):
     broken(tiny)
     result = invoke("validate", tiny.root, "--sources-dir", tiny.sources, "--format", "json")
     assert result.exit_code == 1
-    assert json.loads(result.stdout) == validate_package(tiny.root, tiny.sources).to_dict()
+    report = validate_package(tiny.root, tiny.sources).to_dict()
+    printed = json.loads(result.stdout)
+    assert printed["omitted"] == 0
+    assert [{k: v for k, v in p.items() if k not in ("count", "lines")}
+            for p in printed["problems"]] == report["problems"]
+    assert [(p["line"], p["count"], p["lines"]) for p in printed["problems"]] == [
+        (2, 1, [2]), (3, 1, [3])]
+    assert {k: printed[k] for k in ("valid", "errors", "warnings")} == {
+        k: report[k] for k in ("valid", "errors", "warnings")}
 
 
 def test_github_output_annotates_the_lines(tiny):
     result = invoke("validate", broken(tiny).root, "--sources-dir", tiny.sources,
                     "--format", "github")
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [
+    assert result.stdout.splitlines()[:3] == [
         "::error file=data/claims.csv,line=2,title=type-error::period_start '2023-10-32': "
         'not a date (YYYY-MM-DD) (type "date")',
         "::error file=data/claims.csv,line=3,title=constraint-error::predicate 'sells': "
         'not an allowed value (see the data dictionary) (constraint "enum")',
+        "::notice title=cnru validate::invalid: 2 error(s), 0 warning(s); 2 of 2 problem "
+        "line(s) annotated, the log lists them",
     ]
+    text = invoke("validate", tiny.root, "--sources-dir", tiny.sources).stdout
+    assert result.stdout.splitlines()[3:] == text.splitlines()
+
+
+def flooded(tiny, copies: int):
+    """A bad merge: the last row of claims.csv repeated `copies` times."""
+    path = tiny.path("data/claims.csv")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines) + lines[-1] * copies, encoding="utf-8")
+    return tiny
+
+
+def test_the_same_problem_on_many_rows_is_one_line_with_its_count(tiny):
+    result = invoke("validate", flooded(tiny, 3000).root, "--sources-dir", tiny.sources)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "data/claims.csv:4  claim_id  primary-key   'c-0002'  the same as in an earlier row "
+        "(3,000 rows: lines 4, 5, 6, 7, 8, …)",
+        "data/claims.csv:4  claim_id  unique-error  'c-0002'  the same as in an earlier row "
+        "(3,000 rows: lines 4, 5, 6, 7, 8, …)",
+        "invalid: 6000 error(s), 0 warning(s)",
+    ]
+    every = invoke("validate", tiny.root, "--sources-dir", tiny.sources, "--all")
+    assert every.exit_code == 1
+    lines = every.stdout.splitlines()
+    assert len(lines) == 6001
+    assert lines[-2].startswith("data/claims.csv:3003  claim_id  unique-error  'c-0002'")
+
+
+def many_problems(tiny, count: int):
+    """Rows with different problems: `count` rows, each with a date of its own that is no date
+    (and no evidence)."""
+    rows = tiny.rows("data/claims.csv")
+    tiny.write_rows("data/claims.csv", rows + [
+        dict(rows[0], claim_id=f"c-{9000 + n}", period_start=f"day {n}") for n in range(count)])
+    return tiny
+
+
+def test_the_report_stops_after_a_thousand_lines_and_says_how_to_see_the_rest(tiny):
+    many_problems(tiny, 600)  # 1,200 problems or more, all different
+    result = invoke("validate", tiny.root, "--sources-dir", tiny.sources)
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 1
+    assert len(lines) == 1002
+    errors = int(lines[-1].split()[1])
+    assert errors >= 1200
+    assert lines[-2] == (f"… and {errors - 1000:,} more problem(s) on {errors - 1000:,} more "
+                         "line(s) not shown; run with --all to see every problem")
+    printed = json.loads(invoke("validate", tiny.root, "--sources-dir", tiny.sources,
+                                "--format", "json").stdout)
+    assert len(printed["problems"]) == 1000
+    assert printed["omitted"] == errors - 1000
+    every = json.loads(invoke("validate", tiny.root, "--sources-dir", tiny.sources,
+                              "--format", "json", "--all").stdout)
+    assert len(every["problems"]) == errors and every["omitted"] == 0
+
+
+def test_github_annotations_stay_under_the_limit_of_a_step(tiny):
+    many_problems(tiny, 30)
+    result = invoke("validate", tiny.root, "--sources-dir", tiny.sources, "--no-sources",
+                    "--format", "github")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert sum(line.startswith("::error ") for line in lines) == 10
+    assert sum(line.startswith("::warning ") for line in lines) == 1  # sources-not-checked
+    notice = [line for line in lines if line.startswith("::notice ")]
+    assert len(notice) == 1 and "11 of " in notice[0] and "annotated" in notice[0]
 
 
 def test_a_missing_package_is_a_usage_error(tmp_path):
@@ -74,9 +151,38 @@ def test_a_bad_option_is_a_usage_error():
 
 
 def test_a_warning_alone_exits_zero(tiny):
-    result = invoke("validate", tiny.root, "--sources-dir", tiny.root / "no-such-dir")
+    result = invoke("validate", tiny.root, "--no-sources")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[-1] == "valid: 0 error(s), 1 warning(s)"
+    assert result.stdout.splitlines() == [
+        "data/sources.csv  -  sources-not-checked  -  quotes and hashes were not checked "
+        "(--no-sources)",
+        "valid: 0 error(s), 1 warning(s)"]
+
+
+def test_a_missing_sources_directory_is_an_error_naming_it(tiny):
+    missing = tiny.root / "no-such-dir"
+    result = invoke("validate", tiny.root, "--sources-dir", missing)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"data/sources.csv  -  sources-dir-missing  -  no sources directory at {missing}, so no "
+        "quote or hash can be checked; point --sources-dir at the archived texts, or pass "
+        "--no-sources to validate without them",
+        "invalid: 1 error(s), 0 warning(s)"]
+
+
+@pytest.mark.parametrize("output", ["json", "github"])
+def test_every_output_says_the_sources_were_not_checked(tiny, output):
+    result = invoke("validate", tiny.root, "--no-sources", "--format", output)
+    assert result.exit_code == 0
+    assert "quotes and hashes were not checked (--no-sources)" in result.stdout
+    assert "sources-not-checked" in result.stdout
+
+
+def test_the_default_sources_are_those_in_the_package(tiny):
+    """The tiny package, like one `cnru synth` writes, has its texts in sources/."""
+    result = invoke("validate", tiny.root)
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == "valid: 0 error(s), 0 warning(s)\n"
 
 
 @pytest.mark.parametrize("message", ["disk on fire",

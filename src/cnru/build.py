@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import tempfile
-import tomllib
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -48,7 +47,6 @@ SCRATCH = "memory"  # the database writer's own in-memory database
 # The storage format whose files are byte-identical for identical input (newer formats carry a
 # random database identifier); DuckDB 1.3 and later read it.
 STORAGE_VERSION = "v1.3.0"
-ASSERTIONS = "cnru.toml"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 
 
@@ -73,7 +71,6 @@ def build(package: str | os.PathLike, out: str | os.PathLike = "build",
         with check_package(package, sources_dir, writable=(staging,), progress=step) as checked:
             if not checked.report.valid:
                 raise InvalidPackage(checked.report)
-            check_minimums(checked)
             result = BuildResult(out, checked.package)
             with ThreadPoolExecutor(max_workers=2) as background:
                 step("writing Parquet and the database")
@@ -102,27 +99,6 @@ def build(package: str | os.PathLike, out: str | os.PathLike = "build",
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-
-
-def check_minimums(checked: Checked) -> None:
-    """Dataset assertions from cnru.toml: fewer rows than a minimum means something was lost."""
-    config = checked.package.root / ASSERTIONS
-    if not config.is_file():
-        return
-    with open(config, "rb") as file:
-        minimums = tomllib.load(file)
-    con, breaches = checked.con, []
-    for resource, minimum in minimums.get("minimum_rows", {}).items():
-        count = con.execute(f"SELECT count(*) FROM typed.{ident(resource)}").fetchone()[0]
-        if count < minimum:
-            breaches.append(f"{resource} has {count} rows, fewer than {minimum}")
-    for category, minimum in minimums.get("minimum_claims_per_category", {}).items():
-        count = con.execute("SELECT count(*) FROM typed.claims WHERE item_category = $1",
-                            [category]).fetchone()[0]
-        if count < minimum:
-            breaches.append(f"{count} claims in category {category}, fewer than {minimum}")
-    if breaches:
-        raise BuildError(f"dataset assertions in {ASSERTIONS} failed: " + "; ".join(breaches))
 
 
 def scripts(root: Path) -> list[Path]:

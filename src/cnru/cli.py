@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from .errors import CnruError, InvalidPackage, first_line
+from .render import LIMIT
 
 app = typer.Typer(
     name="cnru", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -30,7 +31,8 @@ PackageArg = Annotated[Path, typer.Argument(
     help="The package directory (or its datapackage.json).")]
 SourcesOption = Annotated[Path | None, typer.Option(
     "--sources-dir",
-    help="The archived source texts. Default: ../shared/sources beside the package.")]
+    help="The archived source texts. Default: sources/ in the package if it exists, else "
+    "../shared/sources beside the package.")]
 
 
 class ReportFormat(StrEnum):
@@ -76,18 +78,24 @@ def progress():
         yield lambda message: status.update(message)
 
 
-def print_report(report, output: ReportFormat) -> None:
+def print_report(report, output: ReportFormat, everything: bool = False) -> None:
+    """The report on stdout, written as plain text (rich only for colour on a terminal): a
+    report of every problem can be hundreds of thousands of lines."""
     from . import render
 
+    out = stdout.file
     if output is ReportFormat.json:
-        stdout.print(render.as_json(report), markup=False)
+        for chunk in render.json_chunks(report, everything):
+            out.write(chunk)
+        out.write("\n")
     elif output is ReportFormat.github:
-        for line in render.as_github(report):
-            stdout.print(line, markup=False)
+        out.writelines(line + "\n" for line in render.as_github(report, everything))
+    elif stdout.is_terminal:
+        for line in render.as_text(report, color=True, everything=everything):
+            stdout.print(line)
     else:
-        color = stdout.is_terminal
-        for line in render.as_text(report, color=color):
-            stdout.print(line, markup=color)
+        out.writelines(line + "\n" for line in render.as_text(report, everything=everything))
+    out.flush()
 
 
 @app.command()
@@ -97,6 +105,12 @@ def validate(
     output: Annotated[ReportFormat, typer.Option(
         "--format", help="text: one aligned line per problem; json: the report as data; "
         "github: pull-request annotations.")] = ReportFormat.text,
+    everything: Annotated[bool, typer.Option(
+        "--all", help="Every problem on its own line. By default the same problem on many rows "
+        f"is one line with its count, and the report stops after {LIMIT:,} lines.")] = False,
+    no_sources: Annotated[bool, typer.Option(
+        "--no-sources", help="Check no quote and no hash (the report says so). Without it, a "
+        "missing sources directory is an error.")] = False,
 ) -> None:
     """Check the package: schemas, every row, cross-table rules and quotes. Writes nothing.
 
@@ -106,8 +120,9 @@ def validate(
 
     with failures():
         with progress() as step:
-            report = validate_package(package, sources_dir, progress=step)
-        print_report(report, output)
+            report = validate_package(package, sources_dir, progress=step,
+                                      check_sources=not no_sources)
+        print_report(report, output, everything)
         raise typer.Exit(0 if report.valid else 1)
 
 
@@ -222,7 +237,7 @@ def synth(
 ) -> None:
     """Write a synthetic package of the same model at any size, for tests and benchmarks.
 
-    Its archived texts go to OUT/sources: validate it with --sources-dir OUT/sources.
+    Its archived texts go to OUT/sources, where `cnru validate OUT` finds them.
 
     Example: cnru synth big-package --claims 1000000 --seed 1
     """

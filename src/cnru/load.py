@@ -2,15 +2,25 @@
 
 Every cell is read as text and cast in the same scan that checks it (schema_sql.load_table), so
 one bad date is one problem, not a dropped row. Rows keep their data-row number (`_row`,
-1-based, as frictionless counts them less the header).
+1-based, as frictionless counts them less the header), and `Lines` gives the physical line
+each starts on, which reports show.
+
+Every physical line is a row or a problem: a file whose line ends DuckDB does not read (CR
+alone, or LF and CRLF mixed) is parsed by Python's csv module, as frictionless reads it, and
+DuckDB reads a copy with LF line ends; a file in which DuckDB stored fewer rows than Python's
+csv module counts (DuckDB drops a line longer than its buffer without a word) is a problem.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
+import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as default
 from pathlib import Path
 
 import duckdb
@@ -28,32 +38,83 @@ DEFAULT_PIECE = 8 << 20  # about what DuckDB's default reads at a time (measured
 LARGEST_BUFFER = 64 << 20
 NO_NULL = "\x01cnru-no-null\x01"  # empty cells stay '' (missing), padded cells become NULL
 REJECT_CODES = {"INVALID ENCODING": "encoding-error"}
+FIELD_LIMIT = (1 << 31) - 1  # Python's csv module stops at 128 KB a cell by default
 
 
 @dataclass(frozen=True)
 class FileFacts:
     lines: int  # the last line counted even without a line end
     plain: bool  # no control bytes but line ends (LF)
+    mixed: bool = False  # a CR not before an LF, or LF and CRLF line ends both
+
+
+@dataclass(frozen=True)
+class Lines:
+    """The physical line each data row starts on: row + 1 (the header is line 1), plus the
+    offset of the last shift at or before the row (lines of quoted line breaks before it)."""
+
+    shifts: tuple[tuple[int, int], ...] = ()  # (first data row, offset from it on)
+
+    def line(self, row: int) -> int:
+        at = bisect.bisect_right(self.shifts, (row, float("inf"))) - 1
+        return row + 1 + (self.shifts[at][1] if at >= 0 else 0)
+
+
+@dataclass
+class Loaded:
+    problems: list[Problem]
+    lines: Lines = default(default_factory=Lines)
 
 
 def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
-                  facts: Callable[[], FileFacts] | None = None) -> list[Problem]:
+                  facts: Callable[[], FileFacts] | None = None,
+                  scratch: Path | None = None) -> Loaded:
     """Create `typed."<name>"`; return the problems of the file (row None: the table was not
-    created) or of its blank lines, which DuckDB skips.
+    created) or of its blank lines, which DuckDB skips, and where its rows start.
     `facts` gives the file's `scan_file` (run in another thread, say); by default it is run
-    here. `con` must have the readers registered (readers.register)."""
+    here. `scratch`: a directory DuckDB may read, for the copy of a file with other line ends
+    (by default, beside nothing: such a file is a problem). `con` must have the readers
+    registered (readers.register)."""
     problems = check_patterns(con, resource) or check_file(resource)
     if problems:
-        return problems
+        return Loaded(problems)
     scanned = facts() if facts else scan_file(resource.path)
-    buffer = buffer_size(resource.path.stat().st_size, scanned.lines)
-    problems = read_csv(con, resource, scanned.plain, buffer)
+    path, parsed = resource.path, None
+    if scanned.mixed:
+        if scratch is None:
+            return Loaded([Problem.of("csv-error", resource.relpath, "the line ends are not all "
+                                      "LF or all CRLF; the file is not checked")])
+        path = scratch / f"{resource.name}.csv"
+        parsed = parse_rows(resource, copy_to=path)
+        if parsed.problem:
+            return Loaded([parsed.problem])
+    buffer = buffer_size(path.stat().st_size, scanned.lines)
+    problems = read_csv(con, resource, scanned.plain and parsed is None, buffer, path)
     if problems:
-        return problems
+        return Loaded(problems)
     stored = con.execute(f"SELECT count(*) FROM {table(TYPED, resource.name + ROWS)}").fetchone()[0]
-    blanks = blank_rows(resource.path) if scanned.lines != stored + 1 else []
+    if parsed is None and scanned.lines != stored + 1:
+        parsed = parse_rows(resource)
+        if parsed.problem:
+            con.execute(f"DROP TABLE {table(TYPED, resource.name + ROWS)}")
+            return Loaded([parsed.problem])
+    if parsed is not None and parsed.rows - len(parsed.blanks) != stored:
+        con.execute(f"DROP TABLE {table(TYPED, resource.name + ROWS)}")
+        return Loaded([lost_rows(resource, parsed, stored)])
+    blanks = parsed.blanks if parsed else []
     number_rows(con, resource, blanks)
-    return [problem for row in blanks for problem in blank_line(resource, row)]
+    return Loaded([problem for row in blanks for problem in blank_line(resource, row)],
+                  Lines(parsed.shifts) if parsed else Lines())
+
+
+def lost_rows(resource: Resource, parsed: Parsed, stored: int) -> Problem:
+    """DuckDB stored fewer rows than the file has: it drops a line longer than its buffer."""
+    line, size = parsed.longest
+    return Problem.of("csv-error", resource.relpath,
+                      f"line {line}: the row is {size:,} characters long, more than the "
+                      f"{MAX_LINE_BYTES:,} bytes a row may have (the file has "
+                      f"{parsed.rows - len(parsed.blanks):,} rows, {stored:,} could be read); "
+                      "the rest of the file is not checked", line=line)
 
 
 def blank_line(resource: Resource, row: int) -> list[Problem]:
@@ -94,16 +155,57 @@ def check_file(resource: Resource) -> list[Problem]:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         if error.start < len(head) - 4:  # not just a character cut at the end of the sample
-            line = head[: error.start].count(b"\n") + 1
-            return problem("encoding-error", f"the file is not valid UTF-8 (line {line})",
-                           value=repr(head[error.start: error.start + 4]))
+            line, column = where_in(head, error.start, resource.field_names)
+            return problem("encoding-error", f"the file is not valid UTF-8 (line {line}"
+                           + (f", field {column!r})" if column else ")"),
+                           value=repr(head[error.start: error.start + 4]), field=column,
+                           line=line)
         text = head[: error.start].decode("utf-8-sig")
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    try:
+        header = next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error as error:
+        return problem("csv-error", f"line 1: the header cannot be read as CSV: {error}", line=1)
     if header != resource.field_names:
         return problem("header-mismatch",
                        f"the header must be the schema's fields in order: "
-                       f"{','.join(resource.field_names)}", value=",".join(header))
+                       f"{header_difference(header, resource.field_names)}",
+                       value=",".join(header), line=1)
     return []
+
+
+def header_difference(header: list[str], expected: list[str]) -> str:
+    """What is wrong with a header, by name: the columns it has too many or lacks, or the
+    first one out of order."""
+    extra = [f"{name!r} (column {at})" for at, name in enumerate(header, 1) if name not in expected]
+    missing = [repr(name) for name in expected if name not in header]
+    said = []
+    if extra:
+        said.append(f"{'an extra column' if len(extra) == 1 else 'extra columns'} "
+                    f"{', '.join(extra)}")
+    if missing:
+        said.append(f"{'a missing column' if len(missing) == 1 else 'missing columns'} "
+                    f"{', '.join(missing)}")
+    if not said:
+        pairs = enumerate(zip(header, expected, strict=False))
+        at = next((i for i, (a, b) in pairs if a != b), None)
+        if at is not None:
+            said.append(f"column {at + 1} is {header[at]!r} where {expected[at]!r} belongs")
+        else:
+            said.append(f"{len(header)} columns for {len(expected)} fields (a name repeats)")
+    return f"{'; '.join(said)} (expected {','.join(expected)})"
+
+
+def where_in(head: bytes, at: int, fields: list[str]) -> tuple[int, str | None]:
+    """The line of byte `at`, and the field it falls in (counting the commas before it on
+    its line, as CSV reads them; None beyond the schema's fields)."""
+    start = max(head.rfind(b"\n", 0, at), head.rfind(b"\r", 0, at)) + 1
+    line = len(LINE_END.findall(head[:start])) + 1
+    prefix = head[start:at].decode("utf-8", "replace") + "x"  # the field being read
+    try:
+        cells = next(csv.reader([prefix]))
+    except csv.Error:
+        return line, None
+    return line, (fields[len(cells) - 1] if line > 1 and len(cells) <= len(fields) else None)
 
 
 REJECTS = "cnru_rejects"
@@ -124,37 +226,43 @@ def buffer_size(file_bytes: int, lines: int) -> int | None:
     return min(needed, LARGEST_BUFFER)
 
 
-def csv_options(resource: Resource, strict: bool, buffer: int | None = None) -> str:
-    """read_csv's arguments: every cell as text, short rows padded, rejected lines recorded."""
-    columns = {name: "VARCHAR" for name in [*resource.field_names, EXTRA]}
-    return (f"{literal(str(resource.path))}, auto_detect = false, header = true, delim = ',', "
-            f"quote = '\"', escape = '\"', columns = {columns!r}, null_padding = true, "
+def csv_options(resource: Resource, strict: bool, buffer: int | None = None,
+                path: Path | None = None) -> str:
+    """read_csv's arguments: every cell as text, short rows padded, rejected lines recorded,
+    a line longer than MAX_LINE_BYTES rejected (a line longer than the buffer is dropped
+    without a word, whatever the limit: load_resource counts the rows)."""
+    columns = ", ".join(f"{literal(name)}: 'VARCHAR'" for name in [*resource.field_names, EXTRA])
+    return (f"{literal(str(path or resource.path))}, auto_detect = false, header = true, "
+            f"delim = ',', quote = '\"', escape = '\"', columns = {{{columns}}}, "
+            f"null_padding = true, max_line_size = {MAX_LINE_BYTES}, "
             f"strict_mode = {literal(strict)}, nullstr = {literal(NO_NULL)}, store_rejects = true, "
             f"rejects_table = '{REJECTS}', rejects_scan = '{REJECTS}_scan'"
             + (f", buffer_size = {buffer}" if buffer else ""))
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool,
-             buffer: int | None = None) -> list[Problem]:
+             buffer: int | None = None, path: Path | None = None) -> list[Problem]:
     """Strictly first: a lenient reader would cut a value short at a misplaced quote (`"a"b`
     is `a` to it, `ab` to Python) or run it on over the next rows, without a word. Only a file
     whose one fault is rows with several surplus cells is read again, leniently, so that each
     is a row with `_extra` set, its other cells checked."""
-    problems, rejected = load_rows(con, resource, plain, buffer, strict=True)
+    problems, rejected = load_rows(con, resource, plain, buffer, strict=True, path=path)
     if rejected == {SURPLUS}:
         con.execute(f"DROP TABLE {table(TYPED, resource.name + ROWS)}")
-        problems, _ = load_rows(con, resource, plain, buffer, strict=False)
+        problems, _ = load_rows(con, resource, plain, buffer, strict=False, path=path)
     return problems
 
 
 def load_rows(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool,
-              buffer: int | None, strict: bool) -> tuple[list[Problem], set[str]]:
+              buffer: int | None, strict: bool, path: Path | None = None,
+              ) -> tuple[list[Problem], set[str]]:
     """The rows as `typed."<name>$rows"`; the problems that stop the file, and the kinds of
     lines DuckDB rejected (none stops it if they are all surplus cells in a strict reading:
     the caller reads the file again)."""
     for parallel in ("true", "false"):  # quoted newlines need the single-threaded reader
         try:
-            source = f"read_csv({csv_options(resource, strict, buffer)}, parallel = {parallel})"
+            source = (f"read_csv({csv_options(resource, strict, buffer, path)}, "
+                      f"parallel = {parallel})")
             con.execute(load_table(resource.name, resource.schema, source, plain))
             break
         except (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException,
@@ -164,44 +272,120 @@ def load_rows(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool,
             if parallel == "false":
                 return [Problem.of("csv-error", resource.relpath,
                                    f"the file cannot be read as CSV: {first_line(error)}")], set()
-    rejected = con.execute(f"SELECT line, error_type, error_message FROM {REJECTS} "
+    rejected = con.execute(f"SELECT line, error_type, error_message, column_name FROM {REJECTS} "
                            f"ORDER BY error_type = '{SURPLUS}', line").fetchall()
     con.execute(f"DROP TABLE IF EXISTS {REJECTS}; DROP TABLE IF EXISTS {REJECTS}_scan")
     if not rejected:
         return [], set()
-    kinds = {kind for _, kind, _ in rejected}
+    kinds = {kind for _, kind, _, _ in rejected}
     if strict and kinds == {SURPLUS}:
         return [], kinds
-    line, kind, message = rejected[0]
+    line, kind, message, column = rejected[0]
+    column = column if column in resource.field_names else None
     con.execute(f"DROP TABLE {table(TYPED, resource.name + ROWS)}")
     if kind == UNQUOTED:
         message = (f"{message.rstrip('.')}: a quote inside a quoted value is written twice "
                    f"(\"\"), and nothing follows the closing quote but a comma or the line end")
+    if column and kind in REJECT_CODES:
+        message = f"{message.rstrip('.')} in field {column!r}"
     return [Problem.of(REJECT_CODES.get(kind, "csv-error"), resource.relpath,
-                       f"line {line}: {message}; the rest of the file is not checked")], kinds
+                       f"line {line}: {message}; the rest of the file is not checked",
+                       field=column if kind in REJECT_CODES else None, line=line)], kinds
 
 
 def scan_file(path: Path) -> FileFacts:
-    """One pass over the bytes: the line count, and whether any control byte but LF occurs.
+    """One pass over the bytes: the line count, whether any control byte but LF occurs, and
+    whether the line ends are other than all LF or all CRLF (then counted as lines too).
     numpy counts bytes several times faster than `bytes.count` and `bytes.translate`."""
-    lines, controls, last = 0, 0, b"\n"
+    lfs, controls, crs, crlfs, last = 0, 0, 0, 0, b"\n"
     with open(path, "rb") as file:
         for chunk in iter(lambda: file.read(1 << 24), b""):
             data = np.frombuffer(chunk, np.uint8)
-            lines += int(np.count_nonzero(data == 0x0A))
+            lfs += int(np.count_nonzero(data == 0x0A))
             controls += int(np.count_nonzero(data < 0x20) + np.count_nonzero(data == 0x7F))
+            if chunk_crs := int(np.count_nonzero(data == 0x0D)):
+                crs += chunk_crs
+                crlfs += int(np.count_nonzero((data[:-1] == 0x0D) & (data[1:] == 0x0A)))
+            crlfs += last == b"\r" and chunk[:1] == b"\n"
             last = chunk[-1:]
-    return FileFacts(lines + (last != b"\n"), plain=controls == lines)  # LF is a control byte
+    mixed = crs > 0 and not crs == crlfs == lfs
+    lines = lfs + crs - crlfs if mixed else lfs  # CR alone ends a line too
+    return FileFacts(lines + (last not in (b"\n", b"\r") if mixed else last != b"\n"),
+                     plain=controls == lfs, mixed=mixed)  # LF is a control byte
 
 
-def blank_rows(path: Path) -> list[int]:
-    """Data-row numbers of blank lines, which DuckDB skips but frictionless counts. Called only
-    when the file has more lines than header and rows (blank lines, or quoted newlines): Python's
-    csv module parses it again to find them."""
-    with open(path, encoding="utf-8-sig", newline="") as file:
-        reader = csv.reader(file)
-        next(reader, None)
-        return [number for number, row in enumerate(reader, start=1) if not row]
+LINE_END = re.compile(rb"\r\n|\r|\n")
+MAX_LINE_BYTES = 2_000_000  # DuckDB's own limit, which it does not keep for the longest lines
+
+
+@dataclass
+class Parsed:
+    """A file as Python's csv module reads it (as frictionless does)."""
+
+    rows: int = 0  # data rows, blank ones included
+    blanks: list[int] = default(default_factory=list)  # data-row numbers of blank lines
+    shifts: tuple[tuple[int, int], ...] = ()  # see Lines
+    longest: tuple[int, int] = (0, 0)  # (line, characters) of the longest row
+    problem: Problem | None = None  # the file cannot be read
+
+
+def parse_rows(resource: Resource, copy_to: Path | None = None) -> Parsed:
+    """Parse the file with Python's csv module, strictly: its blank rows (which DuckDB skips
+    but frictionless counts), the line each row starts on, its longest row. Called when the
+    file has more lines than header and rows (blank lines, quoted newlines, a dropped line),
+    and for a file with other line ends, of which it writes a copy with LF ones to `copy_to`."""
+    csv.field_size_limit(FIELD_LIMIT)
+    parsed, shifts, offset = Parsed(), [], 0
+    errors = "surrogateescape" if copy_to else "strict"
+    with open(resource.path, encoding="utf-8-sig", errors=errors, newline="") as file, \
+            open(copy_to or os.devnull, "w", encoding="utf-8", newline="") as copy:
+        reader = csv.reader(file, strict=True)
+        write = csv.writer(copy, lineterminator="\n").writerow if copy_to else None
+        try:
+            header = next(reader, [])
+            if write:
+                write(header)
+            start = reader.line_num + 1
+            for number, row in enumerate(reader, start=1):
+                if start - number - 1 != offset:
+                    offset = start - number - 1
+                    shifts.append((number, offset))
+                if not row:
+                    parsed.blanks.append(number)
+                size = sum(map(len, row)) + len(row)
+                if size > parsed.longest[1]:
+                    parsed.longest = (start, size)
+                if write:
+                    if bad := undecodable(row, resource.field_names):
+                        parsed.problem = Problem.of(
+                            "encoding-error", resource.relpath,
+                            f"line {start}: the file is not valid UTF-8 in field {bad!r}; the "
+                            "rest of the file is not checked", field=bad, line=start)
+                        return parsed
+                    write(row)
+                parsed.rows = number
+                start = reader.line_num + 1
+        except csv.Error as error:
+            parsed.problem = Problem.of("csv-error", resource.relpath,
+                                        f"line {reader.line_num}: {error}; the rest of the file "
+                                        "is not checked", line=reader.line_num)
+        except UnicodeDecodeError:
+            parsed.problem = Problem.of("encoding-error", resource.relpath,
+                                        f"the file is not valid UTF-8 after line "
+                                        f"{reader.line_num}; the rest of the file is not checked")
+    parsed.shifts = tuple(shifts)
+    return parsed
+
+
+def undecodable(row: list[str], fields: list[str]) -> str | None:
+    """The field of the first cell that held bytes not UTF-8 (read as surrogates)."""
+    for at, cell in enumerate(row):
+        if not cell.isascii():
+            try:
+                cell.encode("utf-8")
+            except UnicodeEncodeError:
+                return fields[at] if at < len(fields) else f"column {at + 1}"
+    return None
 
 
 def number_rows(con: duckdb.DuckDBPyConnection, resource: Resource, blanks: list[int]) -> None:

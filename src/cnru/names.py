@@ -1,11 +1,14 @@
-"""Entity names that look the same: equal after NFKC, case folding, spacing and folding of
-look-alike characters (Unicode's confusables, via confusable-homoglyphs), such as a Cyrillic "а" in
-"Rаytheon". Python, because neither SQL nor pandera knows Unicode's confusables."""
+"""Entity names that look the same: equal after dropping what does not show (zero-width
+characters, soft hyphens, bidirectional controls, combining overlays), NFKC, case folding,
+spacing and folding of look-alike characters (Unicode's confusables, via confusable-homoglyphs),
+such as a Cyrillic "а" in "Rаytheon". Python, because neither SQL nor pandera knows Unicode's
+confusables."""
 
 from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
 
@@ -28,6 +31,23 @@ def folding() -> dict[int, str]:
     return table
 
 
+# not format characters, but as invisible: the combining grapheme joiner, Hangul fillers,
+# variation selectors
+INVISIBLE = [0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, *range(0xFE00, 0xFE10),
+             *range(0xE0100, 0xE01F0)]
+
+
+@cache
+def unseen() -> dict[int, None]:
+    """A str.translate table that drops what a reader does not see in a name: format
+    characters (Unicode category Cf: zero-width space and joiners, soft hyphen, word joiner,
+    byte-order mark, bidirectional marks, embeddings, overrides and isolates), combining
+    overlays (a stroke through a letter) and the other invisible characters."""
+    dropped = {code: None for code in range(0x110000)
+               if unicodedata.category(chr(code)) == "Cf" or unicodedata.combining(chr(code)) == 1}
+    return dropped | dict.fromkeys(INVISIBLE)
+
+
 def fold(name: str) -> str:
     if name.isascii():  # what fold_unicode gives, four times faster
         return " ".join(name.lower().split())
@@ -35,11 +55,14 @@ def fold(name: str) -> str:
 
 
 def fold_unicode(name: str) -> str:
+    name = name.translate(unseen())
     text = " ".join(unicodedata.normalize("NFKC", name).casefold().split())
     return text.translate(folding()).casefold()
 
 
-def duplicate_names(con: duckdb.DuckDBPyConnection, path: str) -> list[Problem]:
+def duplicate_names(con: duckdb.DuckDBPyConnection, path: str,
+                    line: Callable[[int], int] = lambda row: row + 1) -> list[Problem]:
+    """`line`: the physical line a data row starts on (load.Lines.line), for the message."""
     first_seen: dict[str, tuple[int, str]] = {}
     problems = []
     rows = con.execute("SELECT _row, name FROM typed.entities WHERE name IS NOT NULL ORDER BY _row")
@@ -50,8 +73,8 @@ def duplicate_names(con: duckdb.DuckDBPyConnection, path: str) -> list[Problem]:
                 earlier_row, earlier = first_seen[key]
                 problems.append(Problem.of(
                     "duplicate-entity-name", path,
-                    f"looks the same as {earlier!r} in row {earlier_row}", row=row, field="name",
-                    value=name))
+                    f"looks the same as {earlier!r} on line {line(earlier_row)}", row=row,
+                    field="name", value=name))
             else:
                 first_seen[key] = (row, name)
     return problems

@@ -47,7 +47,8 @@ CODES: dict[str, Code] = {
     "formula-injection": Code(ERROR, "A free-text cell starts with `=`, or with `+`, `-` or `@` followed by a non-digit, or with a tab or carriage return: spreadsheets would run it as a formula. (`-5` and `+44` are fine.)", "Reword the value so it starts with another character."),
     "control-character": Code(ERROR, "A free-text cell contains a control character (a newline, tab, NUL, ...).", "Remove it; write the value on one line."),
     "bad-whitespace": Code(ERROR, "A name has leading or trailing whitespace, or a non-breaking space. (Identifiers have patterns that reject spaces.)", "Trim the value and use ordinary spaces."),
-    "duplicate-entity-name": Code(ERROR, "Two entities have names that are equal after Unicode normalisation (NFKC), case folding and folding of look-alike characters (a Cyrillic `а` in `Rаytheon`).", "Merge the entities (keep one, move the other's aliases), or give them distinguishable names."),
+    "invisible-character": Code(ERROR, "A name or identifier contains an invisible or bidirectional control character: a zero-width space or joiner, a soft hyphen, a word joiner, a byte-order mark, a left-to-right or right-to-left mark, embedding, override or isolate, a variation selector. It hides a difference between names or reorders what a reader sees.", "Delete the character (retype the value)."),
+    "duplicate-entity-name": Code(ERROR, "Two entities have names that are equal after dropping invisible characters and combining overlays, Unicode normalisation (NFKC), case folding and folding of look-alike characters (a Cyrillic `а` in `Rаytheon`).", "Merge the entities (keep one, move the other's aliases), or give them distinguishable names."),
     # cross-column and cross-table rules
     "period-order": Code(ERROR, "A period starts after it ends.", "Swap or correct `period_start` and `period_end`."),
     "date-after-publication": Code(ERROR, "A date lies after the publication of a source that supports the row, and the row is not marked as a forecast.", "Correct the date, or set `is_forecast` to true if the claim is about the future."),
@@ -64,12 +65,16 @@ CODES: dict[str, Code] = {
     "target-empty": Code(ERROR, "An action target row names no entity, country or count.", "Fill at least one of them, or delete the row."),
     "target-count-exceeds-total": Code(ERROR, "An action's target counts add up to more than its `target_count_total`.", "Correct the counts or the total."),
     "unknown-reference": Code(ERROR, "A note mentions a claim or action identifier (such as `c-0012`) that does not exist.", "Fix the identifier in the note."),
+    # dataset assertions (cnru.toml)
+    "too-few-rows": Code(ERROR, "A table has fewer rows than its minimum in `cnru.toml` (`[minimum_rows]`), or a category fewer claims (`[minimum_claims_per_category]`): rows were lost in a merge or an export.", "Restore the lost rows; if the data really shrank, lower the minimum in `cnru.toml` in the same change."),
+    "assertions-error": Code(ERROR, "`cnru.toml` cannot be read, a minimum is not a whole number, or it names a resource the package does not have.", "Fix the line of `cnru.toml` named in the message."),
     # sources
     "quote-not-in-source": Code(ERROR, "A quote, alias or other verbatim text is not an exact substring of the archived text of its source.", "Copy the words exactly from the archived text (same case, punctuation and spaces)."),
     "as-stated-not-in-quote": Code(ERROR, "An `*_as_stated` value is not found in the row's evidence quotes (or, for a figure, in its own quote).", "Copy the words exactly from one of the quotes, or extend a quote."),
     "source-file-missing": Code(ERROR, "A source's archived file is not in the sources directory, or cannot be read.", "Add the file, or fix `archive_file`."),
     "source-hash-mismatch": Code(ERROR, "The SHA-256 of an archived file differs from `archive_sha256`: the text changed.", "Restore the archived text; if a new version must be used, add it as a new source."),
-    "sources-dir-missing": Code(WARNING, "The sources directory does not exist, so quotes and hashes were not checked.", "Pass `--sources-dir` pointing to the archived texts."),
+    "sources-dir-missing": Code(ERROR, "The sources directory does not exist, so no quote and no hash can be checked. The message names the directory searched: `--sources-dir`, else `sources/` in the package if it exists, else `../shared/sources` beside the package.", "Pass `--sources-dir` pointing to the archived texts, or `--no-sources` to validate without them."),
+    "sources-not-checked": Code(WARNING, "Quotes and hashes were not checked, because `--no-sources` was given.", "Validate with the archived texts before a release."),
 }
 
 
@@ -90,18 +95,23 @@ class Problem:
     value: str | None = None
     message: str = ""
     severity: str = field(default=ERROR, compare=False)
+    line: int | None = field(default=None, compare=False)  # the physical line the row starts on
 
     @classmethod
-    def of(cls, code, file, message, *, row=None, field=None, value=None):
+    def of(cls, code, file, message, *, row=None, field=None, value=None, line=None):
         """A problem with the severity its code has in the catalogue."""
         return cls(file=file, row=row, field=field, code=code, value=clip(value),
-                   message=message, severity=CODES[code].severity)
+                   message=message, severity=CODES[code].severity, line=line)
 
     def sort_key(self):
         return (self.file, self.row or 0, self.field or "", self.code, self.value or "")
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def group_key(self) -> tuple:
+        """Problems with the same key are the same problem on several rows."""
+        return (self.file, self.field, self.code, self.value, self.message, self.severity)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ marks a missing cell, '' an empty one. `typed."<name>"` holds the typed values, 
 
 from __future__ import annotations
 
+import math
+
 from . import readers
 from .cell_rules import CELL_RULES, is_free_text
 from .descriptor import as_list
@@ -46,8 +48,10 @@ def field_list(schema: dict) -> str:
 def literal(value) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, float)):
-        return repr(value)
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, float):  # inf and nan are no SQL literals
+        return repr(value) if math.isfinite(value) else f"CAST('{value}' AS DOUBLE)"
     return "'" + str(value).replace("'", "''") + "'"
 
 

@@ -35,10 +35,14 @@ def load_source_texts(con: duckdb.DuckDBPyConnection, sources_dir: Path | None,
     be checked at all (False when the sources directory is missing)."""
     # the only copy of the texts, which can be the largest thing held in memory
     con.execute("CREATE OR REPLACE TABLE context.source_texts (source_id VARCHAR, text VARCHAR)")
-    if sources_dir is None or not sources_dir.is_dir():
+    if sources_dir is None:  # the user said not to check them (--no-sources)
+        return [Problem.of("sources-not-checked", path, "quotes and hashes were not checked "
+                           "(--no-sources)")], False
+    if not sources_dir.is_dir():
         return [Problem.of("sources-dir-missing", path,
-                           f"no sources directory at {sources_dir}; quotes and hashes were "
-                           "not checked")], False
+                           f"no sources directory at {sources_dir}, so no quote or hash can be "
+                           "checked; point --sources-dir at the archived texts, or pass "
+                           "--no-sources to validate without them")], False
     files = archived_files(sources_dir.resolve())
     problems, present = [], []
     rows = con.execute("SELECT _row, source_id, archive_file, archive_sha256 FROM typed.sources "
@@ -48,7 +52,7 @@ def load_source_texts(con: duckdb.DuckDBPyConnection, sources_dir: Path | None,
             present.append(Archived(row, source_id, name, expected, files[name]))
         else:
             problems.append(Problem.of("source-file-missing", path,
-                                       f"{name} is not in the sources directory", row=row,
+                                       f"{name} is not in {sources_dir}", row=row,
                                        field="archive_file", value=name))
     if not present:
         return problems, True

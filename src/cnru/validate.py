@@ -4,8 +4,8 @@
 2. each CSV read once into DuckDB (load.py): its cells cast and checked in that scan by SQL
    generated from the Table Schema (schema_sql.py) and by the cell rules (cell_rules.py); then
    unique, primary and foreign keys;
-3. the archived texts (sources.py), the rules across columns and tables (rules.py, pandera)
-   and look-alike entity names (names.py).
+3. the archived texts (sources.py), the rules across columns and tables (rules.py, pandera),
+   look-alike entity names (names.py) and the minimum row counts of cnru.toml (assertions.py).
 
 While DuckDB loads the files, a second thread scans their bytes, reads the archive, compares
 the names and imports the rule engine; while DuckDB checks the keys, it compiles the rules.
@@ -14,18 +14,20 @@ the names and imports the rule engine; while DuckDB checks the keys, it compiles
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
 
 from . import readers
+from .assertions import check_minimums
 from .db import cursor, sandbox
 from .descriptor import Package, Resource, load_package
-from .load import load_resource, scan_file
+from .load import Lines, load_resource, scan_file
 from .names import duplicate_names
 from .problems import Problem, Report
 from .schema_sql import TYPED, schema_problems
@@ -45,27 +47,37 @@ class Checked:
 
 
 def default_sources_dir(package_dir: Path) -> Path:
-    return package_dir.resolve().parent / "shared" / "sources"
+    """`sources/` in the package if it exists (where `cnru synth` writes its texts), else
+    `../shared/sources` beside it."""
+    inside = package_dir.resolve() / "sources"
+    return inside if inside.is_dir() else package_dir.resolve().parent / "shared" / "sources"
 
 
 def validate_package(path: str | os.PathLike, sources_dir: str | os.PathLike | None = None,
-                     progress: Progress | None = None) -> Report:
-    with check_package(path, sources_dir, progress=progress) as checked:
+                     progress: Progress | None = None, *, check_sources: bool = True) -> Report:
+    with check_package(path, sources_dir, progress=progress,
+                       check_sources=check_sources) as checked:
         return checked.report
 
 
 @contextmanager
 def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
-                  progress: Progress | None = None) -> Iterator[Checked]:
-    """Validate, and keep the loaded tables open for whoever builds from them."""
+                  progress: Progress | None = None,
+                  check_sources: bool = True) -> Iterator[Checked]:
+    """Validate, and keep the loaded tables open for whoever builds from them.
+    `check_sources=False` checks no quote and no hash, and the report says so."""
     step = progress or (lambda message: None)
     package = load_package(path)
-    sources = Path(sources_dir) if sources_dir else default_sources_dir(package.root)
+    sources = None if not check_sources else (
+        Path(sources_dir) if sources_dir else default_sources_dir(package.root))
     allowed = [package.root, *writable]
-    if sources.is_dir():
+    if sources is not None and sources.is_dir():
         allowed.append(sources.resolve())
     problems: list[Problem] = list(package.problems)
-    with sandbox(*allowed) as con, ThreadPoolExecutor(max_workers=1) as background:
+    lines: dict[str, Lines] = {}
+    with tempfile.TemporaryDirectory(prefix="cnru-lines-") as scratch, \
+            sandbox(*allowed, Path(scratch)) as con, \
+            ThreadPoolExecutor(max_workers=1) as background:
         con.execute(f"CREATE SCHEMA {TYPED}; CREATE SCHEMA context")
         readers.register(con)
         # in the order the loads below wait for them; the rules are needed last
@@ -76,7 +88,10 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
         for resource in package.resources:
             step(f"reading {resource.relpath}")
             scanned = scans.get(resource.name)
-            file_problems = load_resource(con, resource, scanned.result if scanned else None)
+            read = load_resource(con, resource, scanned.result if scanned else None,
+                                 Path(scratch))
+            file_problems = read.problems
+            lines[resource.relpath] = read.lines
             problems.extend(file_problems)
             if all(p.row is not None for p in file_problems):  # blank lines, not the file
                 loaded.append(resource)
@@ -85,7 +100,7 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
                                                 resource.relpath)
                 if resource.name == "entities":
                     look_alikes = background.submit(duplicate_names, cursor(con),
-                                                    resource.relpath)
+                                                    resource.relpath, read.lines.line)
         names = {r.name for r in loaded}
         planned = background.submit(compile_rules, cursor(con), names, archive)
         for resource in loaded:
@@ -97,12 +112,15 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
             problems.extend(archive.result()[0])
         if look_alikes is not None:
             problems.extend(look_alikes.result())
+        problems.extend(check_minimums(con, package.root, paths,
+                                       {r.name for r in package.resources}))
         if (plan := planned.result()) is not None:
             step("checking the rules across tables")
             from . import rules
 
             problems.extend(rules.run_rules(plan, paths))
-        yield Checked(package, con, Report.of(without_cascades(problems)), loaded)
+        report = Report.of(with_lines(without_cascades(problems), lines))
+        yield Checked(package, con, report, loaded)
 
 
 def compile_rules(con: duckdb.DuckDBPyConnection, names: set[str], archive: Future | None):
@@ -124,6 +142,12 @@ def prepare_rules() -> None:
 
 
 CELL_CODES = {"type-error", "constraint-error", "missing-cell"}
+
+
+def with_lines(problems: list[Problem], lines: dict[str, Lines]) -> list[Problem]:
+    """Each problem of a row with the physical line the row starts on, which reports show."""
+    return [replace(p, line=lines.get(p.file, Lines()).line(p.row))
+            if p.row is not None and p.line is None else p for p in problems]
 
 
 def without_cascades(problems: list[Problem]) -> list[Problem]:
