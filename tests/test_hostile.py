@@ -168,3 +168,84 @@ def test_a_schema_frictionless_rejects_is_reported_once_and_the_rest_is_checked(
     report = validate_package(tiny.root, tiny.sources)
     assert codes(report) == [("type-error", "data/claims.csv", 1, "period_start"),
                              ("schema-error", "datapackage.json", None, None)]
+
+
+def test_a_row_hidden_behind_33_megabytes_of_notes_is_a_problem_not_dropped(tiny):
+    """DuckDB drops a line longer than its buffer without a word: a row with a dangling claim,
+    an unknown source and a formula for an id passed validation hidden that way."""
+    with open(tiny.path("data/claim_evidence.csv"), "a", encoding="utf-8") as file:
+        file.write("=HYPERLINK(1),c-9999,nowhere,a quote,,,,," + "x" * (33 << 20) + "\n")
+    report = validate_package(tiny.root, tiny.sources)
+    assert not report.valid
+    assert codes(report) == [("csv-error", "data/claim_evidence.csv", None, None)]
+    assert report.problems[0].line == 4
+    assert report.problems[0].message.startswith("line 4: the row is 34,603,")
+
+
+@pytest.mark.parametrize("ends", [b"\r", b"\r\n|\n", b"\r|\n", b"\r\n|\r"])
+def test_any_line_ends_are_read_and_a_bad_cell_names_its_line(tiny, ends):
+    """CR alone, and LF, CRLF and CR mixed in one file, are read as frictionless reads them."""
+    tiny.set_cell("data/claims.csv", 2, "predicate", "sells")
+    path = tiny.path("data/claims.csv")
+    lines = path.read_bytes().split(b"\n")
+    first, second = (ends.split(b"|") * 2)[:2]
+    path.write_bytes(b"".join(line + (first if n % 2 else second)
+                              for n, line in enumerate(lines[:-1])))
+    report = validate_package(tiny.root, tiny.sources)
+    assert codes(report) == [("constraint-error", "data/claims.csv", 2, "predicate")]
+    assert report.problems[0].line == 3
+
+
+def test_a_bad_row_after_a_quoted_line_break_is_named_by_its_line(tiny):
+    """Text, JSON and GitHub name a row by the physical line it starts on."""
+    tiny.set_cell("data/claims.csv", 1, "notes", "two\nlines")
+    tiny.set_cell("data/claims.csv", 2, "predicate", "sells")
+    report = validate_package(tiny.root, tiny.sources)
+    assert [(p.code, p.row, p.line) for p in report.problems] == [
+        ("control-character", 1, 2), ("constraint-error", 2, 4)]
+    runner = CliRunner()
+    args = ["validate", str(tiny.root), "--sources-dir", str(tiny.sources)]
+    text = runner.invoke(app, args).stdout.splitlines()
+    assert [line.split()[0] for line in text[:2]] == ["data/claims.csv:2", "data/claims.csv:4"]
+    printed = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)
+    assert [(p["row"], p["line"]) for p in printed["problems"]] == [(1, 2), (2, 4)]
+    github = runner.invoke(app, [*args, "--format", "github"]).stdout
+    assert "file=data/claims.csv,line=4,title=constraint-error" in github
+
+
+def test_an_extra_header_column_is_named_however_long_the_header(tiny):
+    tiny.edit_text("data/claims.csv", ",notes\n", ",notes,reviewer_comments_added_later\n")
+    report = validate_package(tiny.root, tiny.sources)
+    assert codes(report) == [("header-mismatch", "data/claims.csv", None, None)]
+    assert report.problems[0].message.startswith(
+        "the header must be the schema's fields in order: an extra column "
+        "'reviewer_comments_added_later' (column 23)")
+
+
+@pytest.mark.parametrize("padding", [0, 300_000])  # in the first megabyte, and far after it
+def test_a_latin_1_byte_names_its_line_and_field(tiny, padding):
+    rows = tiny.rows("data/claims.csv")
+    tiny.write_rows("data/claims.csv", rows + [
+        dict(rows[0], claim_id=f"c-{5000 + n}") for n in range(padding // 100)])
+    path = tiny.path("data/claims.csv")
+    path.write_bytes(path.read_bytes() + path.read_bytes().splitlines()[2].replace(
+        b"Denied by", b"D\xe9nied by").replace(b"c-0002", b"c-4999") + b"\n")
+    report = validate_package(tiny.root, tiny.sources)
+    assert codes(report) == [("encoding-error", "data/claims.csv", None, "notes")]
+    line = len(path.read_bytes().splitlines())
+    assert report.problems[0].line == line
+    assert f"line {line}" in report.problems[0].message and "'notes'" in report.problems[0].message
+
+
+def test_field_names_with_quotes_are_quoted_in_the_sql(tiny):
+    """The SQL names every field as an identifier or a literal, never with Python's repr."""
+    schema = json.loads(tiny.path("schemas/action_evidence.json").read_text())
+    schema["fields"] += [{"name": "reviewer's \"note\"", "type": "string"},
+                         {"name": "it's", "type": "integer"}]
+    tiny.path("schemas/action_evidence.json").write_text(json.dumps(schema))
+    path = tiny.path("data/action_evidence.csv")
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0] + ",\"reviewer's \"\"note\"\"\",it's",
+                               *(line + ",fine,x" for line in lines[1:])]) + "\n")
+    report = validate_package(tiny.root, tiny.sources)
+    assert codes(report) == [("type-error", "data/action_evidence.csv", 1, "it's")]

@@ -89,7 +89,7 @@ CASES = {
                     [("file-binary", ACTION_EVIDENCE, None, None)]),
     "encoding-error": (write(ACTION_EVIDENCE, (HEADER_ACTION_EVIDENCE + "ae-0001,a-001,"
                              "example-news,quote,caf\xe9\n").encode("latin-1")),
-                       [("encoding-error", ACTION_EVIDENCE, None, None)]),
+                       [("encoding-error", ACTION_EVIDENCE, None, "notes")]),
     "csv-error": (write(ACTION_EVIDENCE, HEADER_ACTION_EVIDENCE
                         + "ae-0001,a-001,example-news,\"" + "x" * 3_000_000 + "\",\n"),
                   [("csv-error", ACTION_EVIDENCE, None, None)]),
@@ -173,6 +173,17 @@ CASES = {
     "source-hash-mismatch": (text("sources/tiny.txt", "15 March", "16 March"),
                              [("source-hash-mismatch", SOURCES_CSV, 1, "archive_sha256")]),
     "sources-dir-missing": (lambda p: None, [("sources-dir-missing", SOURCES_CSV, None, None)]),
+    "sources-not-checked": (lambda p: None, [("sources-not-checked", SOURCES_CSV, None, None)]),
+    # dataset assertions
+    "too-few-rows": (write("cnru.toml", "[minimum_rows]\nclaims = 3\n"
+                                        "[minimum_claims_per_category]\noptics = 1\n"),
+                     [("too-few-rows", CLAIMS, None, None)]),
+    "assertions-error": (write("cnru.toml", "[minimum_rows]\nclaim = 1\n"),
+                         [("assertions-error", "cnru.toml", None, None)]),
+    # names
+    "invisible-character": (lambda p: p.set_cell(ENTITIES, 1, "name",
+                                                 p.rows(ENTITIES)[0]["name"] + "\u200b"),
+                            [("invisible-character", ENTITIES, 1, "name")]),
 }
 
 
@@ -204,7 +215,7 @@ def test_broken_copy_fails_with_exactly_its_problem(tiny, code):
     mutate, expected = CASES[code]
     mutate(tiny)
     sources = tiny.root / "no-such-dir" if code == "sources-dir-missing" else tiny.sources
-    report = validate_package(tiny.root, sources)
+    report = validate_package(tiny.root, sources, check_sources=code != "sources-not-checked")
     assert found(report) == set(expected), [p.message for p in report.problems]
     assert all(p.message for p in report.problems)
     if CODES[code].severity == "error":

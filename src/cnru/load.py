@@ -228,13 +228,14 @@ def buffer_size(file_bytes: int, lines: int) -> int | None:
 
 def csv_options(resource: Resource, strict: bool, buffer: int | None = None,
                 path: Path | None = None) -> str:
-    """read_csv's arguments: every cell as text, short rows padded, rejected lines recorded,
-    a line longer than MAX_LINE_BYTES rejected (a line longer than the buffer is dropped
-    without a word, whatever the limit: load_resource counts the rows)."""
+    """read_csv's arguments: every cell as text, short rows padded, rejected lines recorded
+    (one longer than MAX_LINE_BYTES too; but one longer than the buffer is dropped without a
+    word, whatever `max_line_size` says, and setting it loses rows at the edges of pieces:
+    load_resource counts the rows)."""
     columns = ", ".join(f"{literal(name)}: 'VARCHAR'" for name in [*resource.field_names, EXTRA])
     return (f"{literal(str(path or resource.path))}, auto_detect = false, header = true, "
             f"delim = ',', quote = '\"', escape = '\"', columns = {{{columns}}}, "
-            f"null_padding = true, max_line_size = {MAX_LINE_BYTES}, "
+            f"null_padding = true, "
             f"strict_mode = {literal(strict)}, nullstr = {literal(NO_NULL)}, store_rejects = true, "
             f"rejects_table = '{REJECTS}', rejects_scan = '{REJECTS}_scan'"
             + (f", buffer_size = {buffer}" if buffer else ""))
@@ -315,7 +316,7 @@ def scan_file(path: Path) -> FileFacts:
 
 
 LINE_END = re.compile(rb"\r\n|\r|\n")
-MAX_LINE_BYTES = 2_000_000  # DuckDB's own limit, which it does not keep for the longest lines
+MAX_LINE_BYTES = 2_000_000  # DuckDB's default limit, which it does not keep for the longest lines
 
 
 @dataclass
