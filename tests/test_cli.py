@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from conftest import ROOT, SOURCES
@@ -91,6 +92,10 @@ def test_the_same_problem_on_many_rows_is_one_line_with_its_count(tiny):
         "(3,000 rows: lines 4, 5, 6, 7, 8, …)",
         "invalid: 6000 error(s), 0 warning(s)",
     ]
+    printed = json.loads(invoke("validate", tiny.root, "--sources-dir", tiny.sources,
+                                "--format", "json").stdout)
+    assert [(p["code"], p["count"], p["lines"]) for p in printed["problems"]] == [
+        ("primary-key", 3000, [4, 5, 6, 7, 8]), ("unique-error", 3000, [4, 5, 6, 7, 8])]
     every = invoke("validate", tiny.root, "--sources-dir", tiny.sources, "--all")
     assert every.exit_code == 1
     lines = every.stdout.splitlines()
@@ -136,6 +141,22 @@ def test_github_annotations_stay_under_the_limit_of_a_step(tiny):
     assert sum(line.startswith("::warning ") for line in lines) == 1  # sources-not-checked
     notice = [line for line in lines if line.startswith("::notice ")]
     assert len(notice) == 1 and "11 of " in notice[0] and "annotated" in notice[0]
+
+
+def test_a_package_that_lost_rows_fails_validation_with_one_line(tmp_path):
+    package = tmp_path / "package"
+    shutil.copytree(ROOT / "data", package / "data")
+    shutil.copytree(ROOT / "schemas", package / "schemas")
+    shutil.copy(ROOT / "datapackage.json", package)
+    config = (ROOT / "cnru.toml").read_text(encoding="utf-8")
+    (package / "cnru.toml").write_text(config.replace("optics = 5", "optics = 5000"))
+    result = invoke("validate", package, "--sources-dir", SOURCES)
+    assert result.exit_code == 1
+    [line, verdict] = result.stdout.splitlines()
+    assert line.startswith("data/claims.csv  item_category  too-few-rows  'optics'  ")
+    assert line.endswith("fewer than the minimum of 5,000 ([minimum_claims_per_category] in "
+                         "cnru.toml)")
+    assert verdict == "invalid: 1 error(s), 0 warning(s)"
 
 
 def test_a_missing_package_is_a_usage_error(tmp_path):

@@ -3,6 +3,7 @@ same problems (code, file, row, field) on the same package."""
 
 from __future__ import annotations
 
+import pytest
 from frictionless import Package
 
 from cnru.validate import validate_package
@@ -70,6 +71,19 @@ def test_a_messy_package_gets_the_same_problems_from_both(tiny):
     assert len(ours) > 15
     assert ours - theirs == set(), "cnru reports problems frictionless does not"
     assert theirs - ours == set(), "frictionless reports problems cnru does not"
+
+
+@pytest.mark.parametrize("ends", ["\r", "\r\n|\n", "\r|\n|\r\n"])
+def test_other_line_ends_get_the_same_problems_from_both(tiny, ends):
+    """CR alone, and line ends mixed in one file, as frictionless reads them."""
+    mess_up(tiny)
+    for name in ("data/entity_aliases.csv", "data/action_targets.csv", "data/claims.csv"):
+        path = tiny.path(name)
+        lines = path.read_bytes().decode("utf-8").split("\n")
+        choices = ends.split("|")
+        path.write_bytes("".join(line + choices[n % len(choices)]
+                                 for n, line in enumerate(lines[:-1])).encode("utf-8"))
+    assert frictionless_problems(tiny.root) == cnru_problems(tiny.root, tiny.sources) != set()
 
 
 def test_a_synthetic_package_with_planted_errors_gets_the_same_problems_from_both(tmp_path):

@@ -51,6 +51,12 @@ def test_synthetic_package_is_valid(package):
     assert report.problems == (), f"{report.summary()}:\n{shown(report.problems)}"
 
 
+def test_a_synthetic_package_finds_its_own_texts(package):
+    """Validated without --sources-dir, it reads the texts it was written with."""
+    report = validate_package(package)
+    assert report.problems == (), f"{report.summary()}:\n{shown(report.problems)}"
+
+
 def test_layout_follows_the_template(package):
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
     template = json.loads((TEMPLATE / "datapackage.json").read_text(encoding="utf-8"))
