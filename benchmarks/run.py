@@ -4,6 +4,10 @@ packages of 10k, 100k and 1M claims, whole processes (start-up included), with p
     .venv/bin/python benchmarks/run.py            # 10k, 100k, 1M claims; 3 runs each
     .venv/bin/python benchmarks/run.py --sizes 10000 --runs 1 --frictionless-up-to 0
     .venv/bin/python benchmarks/run.py --huge 10000000   # and 10M claims, validated once
+    .venv/bin/python benchmarks/run.py --sizes --no-report   # the flood case alone
+
+The flood case is the shipped package with the last row of `claims.csv` repeated 200,000
+times (a bad merge): its report, in each format and with `--all`, exits 1 by design.
 
 The runs go round by round, every command once a round, so that a slower spell of a shared
 machine falls on every command alike. Prints a table of medians and writes it to BENCHMARKS.md
@@ -103,9 +107,37 @@ def commands(claims: int, path: Path, frictionless: bool, low_memory: bool,
     return runs
 
 
+FLOOD = 200_000  # copies of the last row of claims.csv
+SOURCES = ROOT.parent / "shared" / "sources"
+
+
+def flood_package(copies: int = FLOOD) -> Path:
+    """The shipped package with the last claim repeated: one problem on `copies` rows."""
+    out = PACKAGES / f"flood-{copies}"
+    shutil.rmtree(out, ignore_errors=True)
+    for folder in ("data", "schemas"):
+        shutil.copytree(ROOT / folder, out / folder)
+    for name in ("datapackage.json", "cnru.toml"):
+        shutil.copy(ROOT / name, out / name)
+    claims = out / "data" / "claims.csv"
+    last = claims.read_bytes().splitlines(keepends=True)[-1]
+    with open(claims, "ab") as file:
+        file.write(last * copies)
+    return out
+
+
+def flood_commands(path: Path) -> dict[str, tuple[list[str], Path, dict]]:
+    validate = [str(BIN / "cnru"), "validate", str(path), "--sources-dir", str(SOURCES)]
+    return {f"flood: cnru validate {' '.join(extra)}".rstrip(): ([*validate, *extra], ROOT, {})
+            for extra in ([], ["--format", "json"], ["--format", "github"],
+                          ["--all"], ["--format", "json", "--all"])}
+
+
 def run(sizes: list[int], runs: int, frictionless_up_to: int, huge: int | None) -> list[Measure]:
     shipped = ([str(BIN / "cnru"), "validate", str(ROOT)], ROOT, {})
     plan = [(0, "cnru validate, shipped package", shipped, runs)]
+    flood = flood_package()
+    plan += [(FLOOD, name, command, runs) for name, command in flood_commands(flood).items()]
     for claims in sizes:
         path = package(claims)
         plan += [(claims, name, command, runs) for name, command in
@@ -198,7 +230,7 @@ def write_report(lines: list[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--frictionless-up-to", type=int, default=1_000_000,
                         help="run stock frictionless only up to this many claims")
@@ -208,7 +240,7 @@ def main() -> None:
     args = parser.parse_args()
     results = run(args.sizes, args.runs, args.frictionless_up_to, args.huge)
     lines = ["", *machine(), f"- Runs per measurement: {args.runs} (medians)", "",
-             *table(results), "", *targets(results), ""]
+             *table(results), "", *(targets(results) if args.sizes else []), ""]
     console = Console()
     console.print("\n".join(lines), markup=False)
     if not args.no_report:
