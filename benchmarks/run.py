@@ -8,6 +8,7 @@ packages of 10k, 100k and 1M claims, whole processes (start-up included), with p
 
 The flood case is the shipped package with the last row of `claims.csv` repeated 200,000
 times (a bad merge): its report, in each format and with `--all`, exits 1 by design.
+    .venv/bin/python benchmarks/run.py --diff 1000000 --no-report   # only `cnru diff`, once
 
 The runs go round by round, every command once a round, so that a slower spell of a shared
 machine falls on every command alike. Prints a table of medians and writes it to BENCHMARKS.md
@@ -163,6 +164,39 @@ def run(sizes: list[int], runs: int, frictionless_up_to: int, huge: int | None) 
             for (claims, name, _, _), done in zip(plan, samples, strict=True)]
 
 
+def edited_copy(path: Path) -> Path:
+    """A copy of the package with one claim in a hundred changed, one in a thousand removed and
+    as many added (new ids): what a large revision of the data looks like to `cnru diff`."""
+    import duckdb
+
+    out = path.parent / f"{path.name}-edited"
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(path, out, ignore=shutil.ignore_patterns("sources"))
+    claims = out / "data" / "claims.csv"
+    con = duckdb.connect()
+    con.execute(f"""CREATE TABLE c AS SELECT * FROM read_csv('{path / "data" / "claims.csv"}',
+                    all_varchar = true, header = true)""")
+    con.execute(f"""COPY (
+        SELECT * REPLACE (CASE WHEN row_number() OVER () % 100 = 0 THEN 'edited in benchmark'
+                          ELSE notes END AS notes) FROM c
+        QUALIFY row_number() OVER () % 1000 <> 7
+        UNION ALL
+        SELECT * REPLACE ('c-new-' || claim_id AS claim_id) FROM c
+        QUALIFY row_number() OVER () % 1000 = 7
+    ) TO '{claims}' (HEADER)""")
+    return out
+
+
+def run_diff(claims: int) -> list[Measure]:
+    """`cnru diff` between a synthetic package and an edited copy, once."""
+    path = package(claims)
+    edited = edited_copy(path)
+    seconds, peak, code = measure([str(BIN / "cnru"), "diff", str(path), str(edited),
+                                   "--format", "json"])
+    return [Measure("cnru diff (1% of claims changed, 0.1% added and removed)", claims,
+                    seconds, peak, code == 0)]
+
+
 def table(results: list[Measure]) -> list[str]:
     lines = ["| claims | command | median seconds | median peak MB | exit 0 |",
              "|---:|---|---:|---:|---|"]
@@ -236,8 +270,14 @@ def main() -> None:
                         help="run stock frictionless only up to this many claims")
     parser.add_argument("--huge", type=int, default=None,
                         help="also validate a package of this many claims, once (e.g. 10000000)")
+    parser.add_argument("--diff", type=int, default=None, metavar="CLAIMS",
+                        help="only time `cnru diff` once, between a package of this many claims "
+                        "and an edited copy")
     parser.add_argument("--no-report", action="store_true", help="do not write BENCHMARKS.md")
     args = parser.parse_args()
+    if args.diff:
+        Console().print("\n".join(table(run_diff(args.diff))), markup=False)
+        return
     results = run(args.sizes, args.runs, args.frictionless_up_to, args.huge)
     lines = ["", *machine(), f"- Runs per measurement: {args.runs} (medians)", "",
              *table(results), "", *(targets(results) if args.sizes else []), ""]

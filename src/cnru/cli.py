@@ -206,6 +206,40 @@ def query(
             stdout.print(table)
 
 
+class DiffFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(
+        help="The old version: a package folder, a release zip, or a git revision.")],
+    new: Annotated[str, typer.Argument(help="The new version, likewise.")],
+    output: Annotated[DiffFormat, typer.Option("--format", help="How to print the changes.")] = (
+        DiffFormat.text),
+    repo: Annotated[Path, typer.Option(
+        "--repo", help="The git repository (and package folder) revisions are read from.")] = (
+        Path(".")),
+) -> None:
+    """The rows added, removed and changed between two versions, by primary key, field by field.
+
+    Example: cnru diff HEAD~1 HEAD --format markdown
+    """
+    from . import diff as diffs
+
+    with failures():
+        result = diffs.diff_packages(old, new, repo)
+        if output is DiffFormat.json:
+            stdout.print(diffs.as_json(result), markup=False)
+        elif output is DiffFormat.markdown:
+            stdout.print(diffs.as_markdown(result), markup=False)
+        else:
+            for line in diffs.as_text(result):
+                stdout.print(line, markup=False)
+
+
 @app.command()
 def release(package: PackageArg = Path("."), out: OutOption = Path("build"),
             dist: Annotated[Path, typer.Option(
