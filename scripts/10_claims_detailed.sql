@@ -1,4 +1,12 @@
 -- claims_detailed: one row per claim, with the names of its parties and the sources behind it.
+--
+-- claim_id: The claim's identifier (claims.claim_id).
+-- subject_name: The name of the subject entity (entities.name).
+-- object_name: The name of the object entity (entities.name); empty when the claim has none.
+-- asserted_by_name: The name of the party that makes the claim (entities.name).
+-- evidence_rows: How many claim_evidence rows support the claim.
+-- source_ids: The sources of those evidence rows, sorted (sources.source_id).
+-- notes: The claim's notes (claims.notes).
 CREATE OR REPLACE VIEW claims_detailed AS
 WITH
 evidence_by_claim AS (

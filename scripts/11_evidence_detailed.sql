@@ -1,4 +1,13 @@
 -- evidence_detailed: one row per evidence row: the claim, its parties, the source and the quote.
+--
+-- claim_id: The claim the evidence supports (claims.claim_id).
+-- subject_name: The name of the claim's subject entity.
+-- object_name: The name of the claim's object entity; empty when the claim has none.
+-- asserted_by_name: The name of the party that makes the claim.
+-- source_id: The source the quote is from (sources.source_id).
+-- publisher_name: The name of the source's publisher (entities.name).
+-- wire_service_name: The name of the source's wire service; empty when it has none.
+-- notes: The evidence row's notes (claim_evidence.notes).
 CREATE OR REPLACE VIEW evidence_detailed AS
 WITH
 final AS (

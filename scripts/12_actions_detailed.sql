@@ -1,4 +1,12 @@
 -- actions_detailed: one row per action, with its authority, its targets and its sources.
+--
+-- action_id: The action's identifier (actions.action_id).
+-- authority_name: The name of the authority that takes the action (entities.name).
+-- announced_by_name: The name of whoever announced it (entities.name); empty when unknown.
+-- targets: The action's targets in target_no order: entity_id, entity_name, country, count and
+--   count_basis of each action_targets row.
+-- source_ids: The sources of the action's evidence, sorted (sources.source_id).
+-- notes: The action's notes (actions.notes).
 CREATE OR REPLACE VIEW actions_detailed AS
 WITH
 targets_by_action AS (

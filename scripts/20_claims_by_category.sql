@@ -1,4 +1,12 @@
 -- claims_by_category: how many claims each item category has, by whom and in how many sources.
+--
+-- claims: How many claims have this item category.
+-- asserted: How many of them are asserted (stance asserts).
+-- denied_or_unsupported: How many have another stance (denies, finds-no-evidence ...).
+-- hedged: How many carry a hedge (hedge_as_stated is not empty).
+-- subjects: How many distinct subject entities they have.
+-- asserting_parties: How many distinct parties assert them.
+-- sources: How many distinct sources give evidence for them.
 CREATE OR REPLACE TABLE claims_by_category AS
 WITH
 categorised AS (

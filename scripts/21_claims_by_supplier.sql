@@ -1,4 +1,17 @@
 -- claims_by_supplier: who is said to supply, produce with, or consider supplying whom.
+--
+-- supplier_entity_id: The claims' subject: the entity said to supply (entities.entity_id).
+-- supplier_name: Its name.
+-- recipient_entity_id: The claims' object: the entity supplied (entities.entity_id); empty when
+--   the claims name none.
+-- recipient_name: Its name; empty when the claims name none.
+-- claims: How many supply claims (supplies, jointly-produces, considers-supplying,
+--   stops-supplying, refrains-from-supplying) link the two.
+-- supplies_asserted: How many of them assert that the supplier supplies.
+-- denied: How many deny it (stance denies).
+-- no_evidence: How many find no evidence of it (stance finds-no-evidence).
+-- hedged: How many carry a hedge.
+-- item_categories: The item categories of those claims, sorted, comma-separated.
 CREATE OR REPLACE TABLE claims_by_supplier AS
 WITH
 supply AS (

@@ -1,4 +1,12 @@
 -- claims_by_asserting_party: who makes the claims, with what stance and how hedged.
+--
+-- asserted_by_name: The party's name (entities.name).
+-- claims: How many claims the party makes.
+-- asserts: How many of them it asserts (stance asserts).
+-- denies: How many deny (stance denies).
+-- finds_no_evidence: How many find no evidence (stance finds-no-evidence).
+-- hedged: How many carry a hedge.
+-- forecasts: How many are forecasts (is_forecast true).
 CREATE OR REPLACE TABLE claims_by_asserting_party AS
 WITH
 -- counted by identifier first, so that names are joined once per party, not once per claim

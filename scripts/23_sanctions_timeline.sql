@@ -1,4 +1,11 @@
 -- sanctions_timeline: every action in date order (undated last), with target counts by country.
+--
+-- action_id: The action's identifier (actions.action_id).
+-- authority_name: The name of the authority that takes the action.
+-- targets_by_country: Target counts by country code, in target_no order (`other` for a count of
+--   targets elsewhere, `?` for a country whose count is not given).
+-- targeted_entities: The names of the targets named as entities, in target_no order.
+-- source_ids: The sources of the action's evidence, comma-separated.
 CREATE OR REPLACE TABLE sanctions_timeline AS
 WITH
 counted AS (

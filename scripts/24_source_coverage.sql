@@ -1,4 +1,12 @@
 -- source_coverage: how many claims, evidence rows, actions and entities each source supports.
+--
+-- source_id: The source's identifier (sources.source_id).
+-- publisher_name: The name of its publisher (entities.name).
+-- wire_service_name: The name of its wire service; empty when it has none.
+-- claims: How many distinct claims it gives evidence for.
+-- evidence_rows: How many claim_evidence rows quote it.
+-- actions: How many distinct actions it gives evidence for.
+-- entities_named: How many distinct entities it names (entity_aliases rows).
 CREATE OR REPLACE TABLE source_coverage AS
 WITH
 claims_per_source AS (

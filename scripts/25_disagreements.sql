@@ -1,4 +1,10 @@
 -- disagreements: claims whose sources state different figures or qualifiers, one row per source.
+--
+-- claim_id: The claim whose sources disagree (claims.claim_id).
+-- subject_name: The name of the claim's subject entity.
+-- object_name: The name of the claim's object entity; empty when the claim has none.
+-- source_id: The source of this figure (sources.source_id).
+-- publisher_name: The name of that source's publisher.
 CREATE OR REPLACE TABLE disagreements AS
 WITH
 -- the claims first, from the evidence alone; names are joined to their few rows only

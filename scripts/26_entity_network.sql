@@ -1,5 +1,18 @@
 -- entity_network: an edge list of who supplies, sanctions, accuses or deals with whom: claims
 -- (subject to object), assertions (asserting party to subject) and actions (authority to target).
+--
+-- from_entity_id: The edge's start: a claim's subject, an asserting party, or an action's
+--   authority (entities.entity_id).
+-- from_name: Its name.
+-- to_entity_id: The edge's end: a claim's object, the subject of an asserted claim, or an
+--   action's target (entities.entity_id).
+-- to_name: Its name.
+-- relation: A claim's predicate; for an assertion, stance: predicate; for an action, action_type
+--   (status).
+-- stance: The claims' stance; `asserts` for actions.
+-- kind: claim, assertion or action: the rows the edge comes from.
+-- rows: How many rows give the edge.
+-- row_ids: Their identifiers (claim_id or action_id), sorted, comma-separated.
 CREATE OR REPLACE TABLE entity_network AS
 WITH
 claim_edges AS (

@@ -86,6 +86,61 @@ def test_database_tables_match_the_csvs_and_carry_comments(built):
                                [view]).fetchone()[0]
 
 
+def test_every_column_of_every_table_view_and_summary_has_a_comment(built):
+    with duckdb.connect(str(built / "cnru.duckdb"), read_only=True) as con:
+        bare = con.execute("SELECT table_name, column_name FROM duckdb_columns() "
+                           "WHERE database_name = 'cnru' AND coalesce(comment, '') = ''").fetchall()
+        objects = {row[0] for row in con.execute(
+            "SELECT table_name FROM duckdb_columns() WHERE database_name = 'cnru'").fetchall()}
+        supplier = con.execute("SELECT comment FROM duckdb_columns() WHERE table_name = "
+                               "'claims_by_supplier' AND column_name = 'hedged'").fetchone()[0]
+        stance = con.execute("SELECT comment FROM duckdb_columns() WHERE table_name = "
+                             "'claims_detailed' AND column_name = 'stance'").fetchone()[0]
+    assert bare == []
+    assert {"about", "claims_detailed", *SUMMARIES} <= objects
+    assert supplier == "How many carry a hedge."  # from the script's comment block
+    stance_field = next(f for f in SCHEMAS["claims"]["fields"] if f["name"] == "stance")
+    assert stance == stance_field["description"]  # from the Table Schema
+
+
+def test_keys_are_declared_in_the_database_as_the_descriptor_declares_them(built, tmp_path):
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(built / "cnru.duckdb", copy)
+    with duckdb.connect(str(copy)) as con, pytest.raises(duckdb.ConstraintException):
+        con.execute("INSERT INTO claims SELECT * FROM claims LIMIT 1")
+    with duckdb.connect(str(built / "cnru.duckdb"), read_only=True) as con:
+        declared = con.execute(
+            "SELECT table_name, constraint_type, constraint_column_names, referenced_table "
+            "FROM duckdb_constraints() WHERE constraint_type IN "
+            "('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY')").fetchall()
+        comments = dict(con.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall())
+    keys = {(t, tuple(c)) for t, kind, c, _ in declared if kind == "PRIMARY KEY"}
+    assert keys == {(name, tuple(SCHEMAS[name]["primaryKey"])) for name in RESOURCES}
+    assert ("sources", "UNIQUE", ["archive_file"], None) in declared
+    foreign = {(t, tuple(c), ref) for t, kind, c, ref in declared if kind == "FOREIGN KEY"}
+    for name in RESOURCES:
+        for key in SCHEMAS[name].get("foreignKeys", []):
+            target = key["reference"]["resource"]
+            earlier = RESOURCES.index(target) < RESOURCES.index(name)
+            if earlier:
+                assert (name, tuple(key["fields"]), target) in foreign
+            else:  # not declarable in DuckDB: the table's comment names it and says why
+                assert f"{', '.join(key['fields'])} -> {target}" in comments[name]
+                assert "DuckDB cannot declare" in comments[name]
+
+
+def test_parquet_files_carry_their_description_licence_version_and_schema(built):
+    import pyarrow.parquet as pq
+
+    descriptor = json.loads((ROOT / "datapackage.json").read_text())
+    for item in descriptor["resources"]:
+        metadata = pq.read_schema(built / "parquet" / f"{item['name']}.parquet").metadata
+        assert metadata[b"description"].decode() == item["description"]
+        assert metadata[b"version"].decode() == descriptor["version"]
+        assert metadata[b"license"].decode() == "CC-BY-4.0"
+        assert json.loads(metadata[b"table_schema"]) == SCHEMAS[item["name"]]
+
+
 def test_vocabularies_are_enum_types(built):
     with duckdb.connect(str(built / "cnru.duckdb"), read_only=True) as con:
         kinds = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() "
@@ -196,9 +251,9 @@ def test_a_failing_parquet_file_stops_the_database_and_keeps_the_last_build(
     build(package_copy, out, SOURCES)
     before = snapshot(out)
 
-    def export_table(name, schema, target):
+    def export_table(name, schema, target, metadata=None):
         return ("SELECT * FROM no_such_table" if name == "claims"
-                else schema_sql.export_table(name, schema, target))
+                else schema_sql.export_table(name, schema, target, metadata))
 
     monkeypatch.setattr(cnru.build, "export_table", export_table)
     with pytest.raises(duckdb.CatalogException, match="no_such_table"):

@@ -33,6 +33,25 @@ def test_every_readme_query_gives_the_output_shown(database, monkeypatch, sql, s
     assert markdown(run_query(database, sql)) + "\n" == shown
 
 
+def test_the_readme_pandas_snippet_reads_proper_types(database, monkeypatch):
+    import pandas as pd
+    import pyarrow as pa
+
+    snippets = re.findall(r"```python\n(.*?)```", README, flags=re.S)
+    assert len(snippets) == 1
+    monkeypatch.chdir(database.parent.parent)  # the snippet reads build/parquet/...
+    names: dict = {}
+    exec(snippets[0], names)
+    claims, targets = names["claims"], names["targets"]
+    assert claims["period_start"].dtype == pd.ArrowDtype(pa.date32())
+    assert claims["quantity_value"].dtype == pd.ArrowDtype(pa.float64())
+    assert claims["is_forecast"].dtype == pd.ArrowDtype(pa.bool_())
+    # a whole number with empty cells stays a whole number, not float64
+    assert targets["target_count"].isna().any()
+    assert targets["target_count"].dtype == pd.ArrowDtype(pa.int64())
+    assert object not in set(claims.dtypes)
+
+
 def test_a_newcomer_finds_set_up_and_a_query_in_the_first_30_lines():
     head = "\n".join(README.splitlines()[:30])
     install = 'python3 -m venv .venv && .venv/bin/pip install -q -e ".[test]"'

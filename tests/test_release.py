@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import zipfile
 
 from conftest import ROOT, SOURCES
+from frictionless import Package
 from typer.testing import CliRunner
 
 from cnru.cli import app
@@ -42,3 +44,17 @@ def test_release_zips_everything_and_checks_out(tmp_path):
 
 def test_releasing_twice_gives_the_same_zip(tmp_path):
     assert release(tmp_path, "one").read_bytes() == release(tmp_path, "two").read_bytes()
+
+
+def test_the_release_holds_what_its_readme_links_to_and_validates(tmp_path):
+    target = release(tmp_path, "one")
+    with zipfile.ZipFile(target) as archive:
+        archive.extractall(tmp_path / "unzipped")
+    top = tmp_path / "unzipped" / STEM
+    readme = (top / "README.md").read_text(encoding="utf-8")
+    links = re.findall(r"\]\(([^)#]+)\)", readme)
+    local = [link for link in links if "://" not in link]
+    assert "docs/data-dictionary.md" in local
+    assert [link for link in local if not (top / link).exists()] == []
+    report = Package(str(top / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])

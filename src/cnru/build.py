@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -38,6 +39,7 @@ from .schema_sql import (
     fill_table,
     ident,
     literal,
+    undeclared_keys,
 )
 from .validate import Checked, Progress, check_package
 
@@ -110,14 +112,61 @@ def output_name(script: Path) -> str:
     return script.stem.split("_", 1)[1]
 
 
-def script_description(script: Path) -> str:
-    """The script's leading comment, after `-- <output>:`."""
-    lines = []
+def leading_comment(script: Path) -> tuple[list[str], list[str]]:
+    """The script's leading comment, as its description's lines and, after a bare `--` line,
+    the lines that describe its columns."""
+    description: list[str] = []
+    columns: list[str] | None = None
     for line in script.read_text(encoding="utf-8").splitlines():
         if not line.startswith("--"):
             break
-        lines.append(line.removeprefix("--").strip())
-    return " ".join(lines).split(":", 1)[-1].strip()
+        text = line.removeprefix("--")
+        if columns is None and not text.strip():
+            columns = []
+        elif columns is None:
+            description.append(text.strip())
+        else:
+            columns.append(text)
+    return description, columns or []
+
+
+def script_description(script: Path) -> str:
+    """The script's leading comment, after `-- <output>:`, up to a bare `--` line."""
+    return " ".join(leading_comment(script)[0]).split(":", 1)[-1].strip()
+
+
+def script_columns(script: Path) -> dict[str, str]:
+    """The column comments after the description: `-- <column>: <text>` lines, continued by
+    lines indented further."""
+    described: dict[str, str] = {}
+    name = None
+    for line in leading_comment(script)[1]:
+        match = re.match(r" (\w+): (.*)", line)
+        if match:
+            name = match.group(1)
+            described[name] = match.group(2).strip()
+        elif name and line.startswith("   "):
+            described[name] += " " + line.strip()
+    return described
+
+
+def field_descriptions(checked: Checked) -> dict[str, str]:
+    """Column name -> the description a summary's column of that name takes from the Table
+    Schemas: the one description all tables give it, or else that of the table whose primary
+    key it is."""
+    given: dict[str, set[str]] = {}
+    keys: dict[str, str] = {}
+    for resource in checked.loaded:
+        for item in resource.fields:
+            if item.get("description"):
+                given.setdefault(item["name"], set()).add(item["description"])
+        key = resource.schema.get("primaryKey")
+        key = [key] if isinstance(key, str) else key or []
+        if len(key) == 1:
+            keys[key[0]] = next((f.get("description", "") for f in resource.fields
+                                 if f["name"] == key[0]), "")
+    return {name: next(iter(texts)) if len(texts) == 1 else keys.get(name, "")
+            for name, texts in given.items()}
 
 
 def write_parquet(checked: Checked, staging: Path, written: dict[str, Future]) -> None:
@@ -125,8 +174,19 @@ def write_parquet(checked: Checked, staging: Path, written: dict[str, Future]) -
     (staging / "parquet").mkdir()
     for resource in checked.loaded:
         target = staging / "parquet" / f"{resource.name}.parquet"
-        checked.con.execute(export_table(resource.name, resource.schema, str(target)))
+        checked.con.execute(export_table(resource.name, resource.schema, str(target),
+                                         parquet_metadata(checked.package, resource)))
         written[resource.name].set_result(target)
+
+
+def parquet_metadata(package: Package, resource) -> dict[str, str]:
+    """What a Parquet file says of itself, for readers that never see the descriptor."""
+    descriptor = package.descriptor
+    licenses = ", ".join(str(item.get("name", "")) for item in descriptor.get("licenses", []))
+    return {"title": str(resource.item.get("title", resource.name)),
+            "description": str(resource.item.get("description", "")),
+            "package": package.name, "version": package.version, "license": licenses,
+            "table_schema": json.dumps(resource.schema, ensure_ascii=False, sort_keys=True)}
 
 
 def write_database(checked: Checked, staging: Path, result: BuildResult,
@@ -139,7 +199,7 @@ def write_database(checked: Checked, staging: Path, result: BuildResult,
         with one_thread(con):
             write_tables(con, checked, written, result)
             write_about(con, checked.package)
-        run_scripts(con, checked.package.root, result)
+        run_scripts(con, checked.package.root, result, field_descriptions(checked))
         con.execute(f"DETACH {DIST}")
 
 
@@ -159,22 +219,28 @@ def write_tables(con: duckdb.DuckDBPyConnection, checked: Checked, written: dict
     types = enum_types({r.name: r.schema for r in checked.loaded})
     for statement in create_types(types, DIST):
         con.execute(statement)
+    created: set[str] = set()
     for resource in checked.loaded:
         rows = literal(str(written[resource.name].result()))
-        con.execute(create_table(resource.name, resource.schema, types, DIST))
+        con.execute(create_table(resource.name, resource.schema, types, DIST, created))
         con.execute(fill_table(resource.name, resource.schema, DIST, f"read_parquet({rows})"))
         for statement in comments(resource.name, resource.item.get("description", ""),
-                                  resource.schema, DIST):
+                                  resource.schema, DIST,
+                                  undeclared_keys(resource.name, resource.schema, created)):
             con.execute(statement)
+        created.add(resource.name)
         result.rows[resource.name] = con.execute(
             f"SELECT count(*) FROM {DIST}.{ident(resource.name)}").fetchone()[0]
 
 
-def run_scripts(con: duckdb.DuckDBPyConnection, root: Path, result: BuildResult) -> None:
+def run_scripts(con: duckdb.DuckDBPyConnection, root: Path, result: BuildResult,
+                described: dict[str, str] | None = None) -> None:
     """Each `scripts/NN_<output>.sql` creates the table or view <output>, commented with the
-    script's leading comment. A script runs on every core in the scratch database, reading the
-    database's tables; a table it creates is then copied into the database on one thread, and
-    a view is created there again (views cost nothing to create)."""
+    script's leading comment, and each column with its line there or else with the Table
+    Schemas' description of a field of its name (`described`). A script runs on every core in
+    the scratch database, reading the database's tables; a table it creates is then copied into
+    the database on one thread, and a view is created there again (views cost nothing to
+    create)."""
     for script in scripts(root):
         name = output_name(script)
         kind = run_script(con, root, script, SCRATCH)
@@ -189,6 +255,12 @@ def run_scripts(con: duckdb.DuckDBPyConnection, root: Path, result: BuildResult)
             run_script(con, root, script, DIST)
         con.execute(f"COMMENT ON {kind} {DIST}.{ident(name)} IS "
                     f"{literal(script_description(script))}")
+        given = {**(described or {}), **script_columns(script)}
+        columns = con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = $1 "
+                              "AND table_name = $2 ORDER BY column_index", [DIST, name]).fetchall()
+        for (column,) in columns:
+            con.execute(f"COMMENT ON COLUMN {DIST}.{ident(name)}.{ident(column)} IS "
+                        f"{literal(given.get(column, ''))}")
 
 
 def run_script(con: duckdb.DuckDBPyConnection, root: Path, script: Path,
@@ -217,6 +289,11 @@ def write_about(con: duckdb.DuckDBPyConnection, package) -> None:
                 f"$4 AS license", [package.name, descriptor.get("title", ""), package.version,
                                    licenses])
     con.execute(f"COMMENT ON TABLE {DIST}.about IS 'The dataset this database was built from.'")
+    for column, comment in (("name", "The data package's name (datapackage.json name)."),
+                            ("title", "Its title."),
+                            ("version", "Its version (datapackage.json version)."),
+                            ("license", "The licence of the data, by its SPDX identifier.")):
+        con.execute(f"COMMENT ON COLUMN {DIST}.about.{column} IS {literal(comment)}")
 
 
 def export_summaries(con: duckdb.DuckDBPyConnection, staging: Path, result: BuildResult) -> None:
@@ -252,8 +329,9 @@ def write_descriptor(checked: Checked, staging: Path, result: BuildResult) -> No
                 "name": name, "type": "table", "path": f"summaries/{name}.csv", "format": "csv",
                 "mediatype": "text/csv", "encoding": "utf-8", "description": description,
                 "schema": {"fields": [
-                    {"name": column, "type": FRICTIONLESS_TYPES.get(kind, "string")}
-                    for column, kind, _ in columns]},
+                    {"name": column, "type": FRICTIONLESS_TYPES.get(kind, "string"),
+                     **({"description": comment} if comment else {})}
+                    for column, kind, comment in columns]},
             })
     descriptor = {key: source[key] for key in ("$schema", "name", "title", "description",
                                                "version", "licenses", "contributors", "sources")

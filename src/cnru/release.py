@@ -1,7 +1,8 @@
 """`release(built, dist) -> Path`: one zip with everything a user downloads.
 
 `dist/cn-ru-military-support-<version>.zip` holds the CSVs, schemas and descriptor, the build
-(Parquet, database, summaries, page), README, CHANGELOG, licences and SHA256SUMS, under one
+(Parquet, database, summaries, page and exports), the docs, scripts and archived public-domain
+texts the README links to, README, CHANGELOG, CITATION.cff, licences and SHA256SUMS, under one
 top folder. Entries are sorted and timestamped 1980-01-01, so the same input zips identically.
 """
 
@@ -15,8 +16,9 @@ from .build import BuildResult, checksums
 from .errors import BuildError
 
 RELEASE_NAME = "cn-ru-military-support"
-TOP_LEVEL = ("datapackage.json", "README.md", "CHANGELOG.md", "LICENSE", "LICENSE-DATA.md")
-FOLDERS = ("data", "schemas")
+TOP_LEVEL = ("datapackage.json", "README.md", "CHANGELOG.md", "LICENSE", "LICENSE-DATA.md",
+             "BENCHMARKS.md", "CITATION.cff", "cnru.toml")
+FOLDERS = ("data", "schemas", "docs", "scripts", "archive")  # everything the README links to
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -24,6 +26,8 @@ def release_files(root: Path, built: BuildResult) -> dict[str, Path]:
     """Archive name -> file, for every file the release contains."""
     files = {name: root / name for name in TOP_LEVEL if (root / name).is_file()}
     for folder in FOLDERS:
+        if not (root / folder).is_dir():
+            continue
         files.update({p.relative_to(root).as_posix(): p for p in (root / folder).rglob("*")
                       if p.is_file()})
     files.update({f"build/{name}": built.out / name for name in built.files})

@@ -372,17 +372,42 @@ def create_types(types: dict, database: str) -> list[str]:
     return [statements[name] for name in sorted(statements)]
 
 
-def create_table(name: str, schema: dict, types: dict, database: str) -> str:
-    """The table a user queries: typed columns, ENUMs and NOT NULL. (Keys were validated; a
-    PRIMARY KEY index would double the time to fill a large table, so the key is named in the
-    table's comment instead.)"""
+def create_table(name: str, schema: dict, types: dict, database: str,
+                 created: set[str] | frozenset[str] = frozenset()) -> str:
+    """The table a user queries: typed columns, ENUMs, NOT NULL, the primary key, unique fields,
+    and the foreign keys to tables in `created` (already there; see `undeclared_keys`)."""
     columns = []
     for field in schema["fields"]:
         enum = types.get((name, field["name"]))
         kind = f"{database}.{ident(enum[0])}" if enum else DUCKDB_TYPES[field.get("type", "string")]
         required = " NOT NULL" if field.get("constraints", {}).get("required") else ""
         columns.append(f"{ident(field['name'])} {kind}{required}")
+    primary_key = as_list(schema.get("primaryKey") or [])
+    if primary_key:
+        columns.append(f"PRIMARY KEY ({', '.join(ident(k) for k in primary_key)})")
+    columns += [f"UNIQUE ({ident(f['name'])})" for f in schema["fields"]
+                if f.get("constraints", {}).get("unique") and [f["name"]] != primary_key]
+    for key in schema.get("foreignKeys", []):
+        target = key["reference"].get("resource") or name
+        if target in created and target != name:
+            columns.append(f"FOREIGN KEY ({', '.join(ident(f) for f in as_list(key['fields']))}) "
+                           f"REFERENCES {ident(target)} "
+                           f"({', '.join(ident(f) for f in as_list(key['reference']['fields']))})")
     return f"CREATE TABLE {database}.{ident(name)} ({', '.join(columns)})"
+
+
+def undeclared_keys(name: str, schema: dict, created: set[str] | frozenset[str]) -> list[str]:
+    """The foreign keys `create_table` cannot declare: DuckDB checks a foreign key against a
+    table that exists when the key is created and cannot add one later (ALTER TABLE ... ADD
+    FOREIGN KEY), so a key to the table itself or to a later table (sources and entities refer
+    to each other) is named in the table's comment instead."""
+    undeclared = []
+    for key in schema.get("foreignKeys", []):
+        target = key["reference"].get("resource") or name
+        if target not in created or target == name:
+            undeclared.append(f"{', '.join(as_list(key['fields']))} -> {target} "
+                              f"({', '.join(as_list(key['reference']['fields']))})")
+    return undeclared
 
 
 def fill_table(name: str, schema: dict, database: str, source: str) -> str:
@@ -391,20 +416,29 @@ def fill_table(name: str, schema: dict, database: str, source: str) -> str:
     return f"INSERT INTO {database}.{ident(name)} SELECT {columns} FROM {source}"
 
 
-def export_table(name: str, schema: dict, target: str) -> str:
-    """The typed rows, in the CSV's order, as a Parquet file. `ORDER BY` hands the writer the
-    rows in even chunks, however the parallel load laid them out, so that the file is the same
-    bytes every time (without it, a file of 200,000 rows differed between builds)."""
+def export_table(name: str, schema: dict, target: str,
+                 metadata: dict[str, str] | None = None) -> str:
+    """The typed rows, in the CSV's order, as a Parquet file, with `metadata` as its key-value
+    metadata. `ORDER BY` hands the writer the rows in even chunks, however the parallel load
+    laid them out, so that the file is the same bytes every time (without it, a file of 200,000
+    rows differed between builds)."""
     columns = field_list(schema)
+    pairs = ", ".join(f"{ident(key)}: {literal(value)}" for key, value in (metadata or {}).items())
     return (f"COPY (SELECT {columns} FROM {table(TYPED, name)} ORDER BY {ROW}) "
-            f"TO {literal(target)} (FORMAT parquet, COMPRESSION zstd)")
+            f"TO {literal(target)} (FORMAT parquet, COMPRESSION zstd"
+            f"{f', KV_METADATA {{{pairs}}}' if pairs else ''})")
 
 
-def comments(name: str, description: str, schema: dict, database: str) -> list[str]:
+def comments(name: str, description: str, schema: dict, database: str,
+             undeclared: list[str] | None = None) -> list[str]:
     target = f"{database}.{ident(name)}"
     key = ", ".join(as_list(schema.get("primaryKey") or []))
     if key:
         description = f"{description} Primary key: {key}."
+    if undeclared:
+        description = (f"{description} Foreign keys checked by cnru validate but not declared "
+                       f"here (DuckDB cannot declare a key to this table or to a later one): "
+                       f"{'; '.join(undeclared)}.")
     statements = [f"COMMENT ON TABLE {target} IS {literal(description)}"]
     statements += [f"COMMENT ON COLUMN {target}.{ident(f['name'])} IS "
                    f"{literal(f.get('description', ''))}" for f in schema["fields"]]
