@@ -26,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import page
+from . import croissant, excel, ftm, page
 from .db import sandbox
 from .descriptor import Package
 from .errors import BuildError, InvalidPackage, first_line
@@ -59,6 +59,7 @@ class BuildResult:
     files: list[str] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     summaries: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # exports not written, and why
 
 
 def build(package: str | os.PathLike, out: str | os.PathLike = "build",
@@ -91,6 +92,13 @@ def build(package: str | os.PathLike, out: str | os.PathLike = "build",
                 export_summaries(checked.con, staging, result)
             content = page.collect(checked.con, DIST)
             checked.con.execute(f"DETACH {DIST}")
+            step("writing the exports")
+            # the exports: one call each (see each module)
+            excel.write(checked.loaded, staging)
+            if ftm.write(checked.con, staging) is None:
+                result.skipped.append(f"{ftm.FOLDER}/{ftm.FILE}: followthemoney is not "
+                                      f"installed (pip install -e \".[{ftm.EXTRA}]\")")
+            croissant.write(checked.package, staging, parquet_checksums(staging))
         step("writing the summary page")
         (staging / "index.html").write_text(page.render(checked.package, content, result),
                                             encoding="utf-8")
@@ -353,6 +361,11 @@ def checksums(files: dict[str, Path]) -> str:
     with ThreadPoolExecutor() as pool:
         digests = pool.map(sha256, [files[name] for name in names])
         return "".join(f"{digest}  {name}\n" for digest, name in zip(digests, names, strict=True))
+
+
+def parquet_checksums(directory: Path) -> dict[str, str]:
+    return {f"parquet/{path.name}": sha256(path)
+            for path in sorted((directory / "parquet").glob("*.parquet"))}
 
 
 def write_checksums(directory: Path, result: BuildResult) -> None:

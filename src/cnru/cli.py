@@ -154,6 +154,8 @@ def build_command(package: PackageArg = Path("."), out: OutOption = Path("build"
         result = run_build(package, out, sources_dir)
         rows = ", ".join(f"{name} {count}" for name, count in result.rows.items())
         stdout.print(f"built {result.out}: {len(result.files)} files; rows: {rows}", markup=False)
+        for skipped in result.skipped:
+            stderr.print(f"not written: {skipped}", markup=False)
 
 
 class QueryFormat(StrEnum):
