@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 
@@ -28,7 +29,10 @@ def broken(tiny):
 def test_validate_the_shipped_package():
     result = invoke("validate", ROOT, "--sources-dir", SOURCES)
     assert result.exit_code == 0, result.output
-    assert result.stdout == "valid: 0 error(s), 0 warning(s)\n"
+    with open(ROOT / "data" / "sources.csv", encoding="utf-8", newline="") as file:
+        count = len(list(csv.DictReader(file)))
+    assert result.stdout.splitlines()[-1] == "valid: 0 error(s), 0 warning(s)"
+    assert result.stdout.splitlines()[0].startswith(f"sources: {count} archived text(s) checked (")
 
 
 def test_validate_prints_one_aligned_line_per_problem(tiny):
@@ -39,6 +43,7 @@ def test_validate_prints_one_aligned_line_per_problem(tiny):
         'not a date (YYYY-MM-DD) (type "date")',
         "data/claims.csv:3  predicate     constraint-error  'sells'       "
         'not an allowed value (see the data dictionary) (constraint "enum")',
+        f"sources: 1 archived text(s) checked (1 in {tiny.sources})",
         "invalid: 2 error(s), 0 warning(s)",
     ]
 

@@ -31,8 +31,8 @@ PackageArg = Annotated[Path, typer.Argument(
     help="The package directory (or its datapackage.json).")]
 SourcesOption = Annotated[Path | None, typer.Option(
     "--sources-dir",
-    help="The archived source texts. Default: sources/ in the package if it exists, else "
-    "../shared/sources beside the package.")]
+    help="The archived source texts, looked up after the package's archive/. Default: "
+    "sources/ in the package if it exists, else ../shared/sources beside the package.")]
 
 
 class ReportFormat(StrEnum):

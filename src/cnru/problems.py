@@ -73,8 +73,8 @@ CODES: dict[str, Code] = {
     "as-stated-not-in-quote": Code(ERROR, "An `*_as_stated` value is not found in the row's evidence quotes (or, for a figure, in its own quote).", "Copy the words exactly from one of the quotes, or extend a quote."),
     "source-file-missing": Code(ERROR, "A source's archived file is not in the sources directory, or cannot be read.", "Add the file, or fix `archive_file`."),
     "source-hash-mismatch": Code(ERROR, "The SHA-256 of an archived file differs from `archive_sha256`: the text changed.", "Restore the archived text; if a new version must be used, add it as a new source."),
-    "sources-dir-missing": Code(ERROR, "The sources directory does not exist, so no quote and no hash can be checked. The message names the directory searched: `--sources-dir`, else `sources/` in the package if it exists, else `../shared/sources` beside the package.", "Pass `--sources-dir` pointing to the archived texts, or `--no-sources` to validate without them."),
-    "sources-not-checked": Code(WARNING, "Quotes and hashes were not checked, because `--no-sources` was given.", "Validate with the archived texts before a release."),
+    "sources-dir-missing": Code(ERROR, "The sources directory does not exist, so no quote and no hash can be checked, except those of the texts in the package's `archive/`. The message names the directory searched: `--sources-dir`, else `sources/` in the package if it exists, else `../shared/sources` beside the package.", "Pass `--sources-dir` pointing to the archived texts, or `--no-sources` to validate without them."),
+    "sources-not-checked": Code(WARNING, "Quotes and hashes were not checked, because `--no-sources` was given (those of the texts in the package's `archive/` still are).", "Validate with the archived texts before a release."),
 }
 
 
@@ -117,10 +117,12 @@ class Problem:
 @dataclass(frozen=True)
 class Report:
     problems: tuple[Problem, ...] = ()
+    # the archived texts: {"checked": {folder: [file, ...]}, "not_checked": [file, ...]}
+    sources: dict = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
-    def of(cls, problems) -> Report:
-        return cls(tuple(sorted(set(problems), key=Problem.sort_key)))
+    def of(cls, problems, sources: dict | None = None) -> Report:
+        return cls(tuple(sorted(set(problems), key=Problem.sort_key)), sources or {})
 
     @property
     def errors(self) -> int:
@@ -143,4 +145,5 @@ class Report:
             "errors": self.errors,
             "warnings": self.warnings,
             "problems": [p.to_dict() for p in self.problems],
+            **({"sources": self.sources} if self.sources else {}),
         }

@@ -101,7 +101,9 @@ def json_chunks(report: Report, everything: bool = False) -> Iterator[str]:
                   "count": entry.count, "lines": list(entry.lines)}
         text = json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n    ")
         yield ("," if index else "") + "\n    " + text
-    yield ("\n  " if shown.entries else "") + f'],\n  "omitted": {shown.omitted}\n}}'
+    sources = (f',\n  "sources": {json.dumps(report.sources, ensure_ascii=False)}'
+               if report.sources else "")
+    yield ("\n  " if shown.entries else "") + f'],\n  "omitted": {shown.omitted}{sources}\n}}'
 
 
 def shown_value(value: str | None) -> str:
@@ -136,7 +138,24 @@ def as_text(report: Report, color: bool = False, everything: bool = False) -> li
         lines.append("  ".join([*cells, message]))
     if more := omitted_line(result):
         lines.append(escape(more) if color else more)
+    lines += [escape(line) if color else line for line in sources_lines(report)]
     lines.append(verdict(report))
+    return lines
+
+
+def sources_lines(report: Report, shown_names: int = 5) -> list[str]:
+    """Which archived texts were checked, where, and which could not be (texts absent)."""
+    checked = report.sources.get("checked", {})
+    absent = report.sources.get("not_checked", [])
+    lines = []
+    if checked:
+        places = ", ".join(f"{len(names)} in {folder}" for folder, names in checked.items())
+        lines.append(f"sources: {sum(map(len, checked.values()))} archived text(s) checked "
+                     f"({places})")
+    if absent:
+        more = f" and {len(absent) - shown_names} more" if len(absent) > shown_names else ""
+        lines.append(f"sources: {len(absent)} not checked (texts absent): "
+                     f"{', '.join(absent[:shown_names])}{more}")
     return lines
 
 

@@ -1,5 +1,6 @@
 """The archived texts behind the `sources` table: present, unchanged (SHA-256), and loaded into
-`context.source_texts` so that quotes can be checked against them."""
+`context.source_texts` so that quotes can be checked against them. They are looked up in the
+package's `archive/` (the public-domain texts it ships) first, then in the sources directory."""
 
 from __future__ import annotations
 
@@ -29,33 +30,58 @@ class Archived:
     file: Path
 
 
+@dataclass
+class Located:
+    """Where the sources' texts were found (folder label -> file names), and the texts that
+    could not be checked because no sources directory was searched."""
+
+    found: dict[str, list[str]]
+    not_checked: list[str]
+
+
 def load_source_texts(con: duckdb.DuckDBPyConnection, sources_dir: Path | None,
-                      path: str) -> tuple[list[Problem], bool]:
-    """Check each archived file and load its text; returns the problems and whether quotes can
-    be checked at all (False when the sources directory is missing)."""
+                      path: str, archive: Path | None = None,
+                      ) -> tuple[list[Problem], bool, Located]:
+    """Check each archived file and load its text, looking in the package's `archive` first
+    and then in `sources_dir` (None: --no-sources); returns the problems, whether quotes can be
+    checked at all, and where the texts were found."""
     # the only copy of the texts, which can be the largest thing held in memory
     con.execute("CREATE OR REPLACE TABLE context.source_texts (source_id VARCHAR, text VARCHAR)")
-    if sources_dir is None:  # the user said not to check them (--no-sources)
-        return [Problem.of("sources-not-checked", path, "quotes and hashes were not checked "
-                           "(--no-sources)")], False
-    if not sources_dir.is_dir():
-        return [Problem.of("sources-dir-missing", path,
-                           f"no sources directory at {sources_dir}, so no quote or hash can be "
-                           "checked; point --sources-dir at the archived texts, or pass "
-                           "--no-sources to validate without them")], False
-    files = archived_files(sources_dir.resolve())
-    problems, present = [], []
+    shipped = archived_files(archive.resolve()) if archive is not None and archive.is_dir() else {}
+    outside = sources_dir is not None and sources_dir.is_dir()
+    located = Located({}, [])
     rows = con.execute("SELECT _row, source_id, archive_file, archive_sha256 FROM typed.sources "
-                       "WHERE source_id IS NOT NULL AND archive_file IS NOT NULL ORDER BY _row")
-    for row, source_id, name, expected in rows.fetchall():
+                       "WHERE source_id IS NOT NULL AND archive_file IS NOT NULL ORDER BY _row"
+                       ).fetchall()
+    if not outside:
+        located.not_checked = [name for _, _, name, _ in rows if name not in shipped]
+        if sources_dir is None:  # the user said not to check them (--no-sources)
+            problem = Problem.of("sources-not-checked", path, "quotes and hashes were not checked "
+                                 "(--no-sources)" + unchecked(located, archive, shipped))
+        else:
+            problem = Problem.of(
+                "sources-dir-missing", path,
+                f"no sources directory at {sources_dir}, so no quote or hash can be checked"
+                f"{unchecked(located, archive, shipped)}; point --sources-dir at the archived "
+                "texts, or pass --no-sources to validate without them")
+        if not shipped:
+            return [problem], False, located
+        problems = [problem] if located.not_checked else []
+    else:
+        problems = []
+    files = {**(archived_files(sources_dir.resolve()) if outside else {}), **shipped}
+    present = []
+    for row, source_id, name, expected in rows:
         if name in files:
             present.append(Archived(row, source_id, name, expected, files[name]))
-        else:
+            label = f"{archive.name}/" if name in shipped else str(sources_dir)
+            located.found.setdefault(label, []).append(name)
+        elif outside:
             problems.append(Problem.of("source-file-missing", path,
                                        f"{name} is not in {sources_dir}", row=row,
                                        field="archive_file", value=name))
     if not present:
-        return problems, True
+        return problems, True, located
     unreadable: list[tuple[Archived, OSError]] = []
     for batch in batches(present, unreadable):
         insert_texts(con, batch)
@@ -64,7 +90,15 @@ def load_source_texts(con: duckdb.DuckDBPyConnection, sources_dir: Path | None,
                             f"{archived.name} cannot be read: {error.strerror or error}",
                             row=archived.row, field="archive_file", value=archived.name)
                  for archived, error in unreadable]
-    return problems, True
+    return problems, True, located
+
+
+def unchecked(located: Located, archive: Path | None, shipped: dict) -> str:
+    """What a missing sources directory leaves unchecked, when the package ships some texts."""
+    if not shipped or archive is None:
+        return ""
+    return (f" (except the texts in {archive.name}/: {len(located.not_checked)} source(s) "
+            "not checked)")
 
 
 def archived_files(root: Path) -> dict[str, Path]:

@@ -46,6 +46,9 @@ class Checked:
     loaded: list[Resource]
 
 
+ARCHIVE = "archive"  # the texts the package ships, looked up before the sources directory
+
+
 def default_sources_dir(package_dir: Path) -> Path:
     """`sources/` in the package if it exists (where `cnru synth` writes its texts), else
     `../shared/sources` beside it."""
@@ -97,7 +100,7 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
                 loaded.append(resource)
                 if resource.name == "sources":
                     archive = background.submit(load_source_texts, cursor(con), sources,
-                                                resource.relpath)
+                                                resource.relpath, package.root / ARCHIVE)
                 if resource.name == "entities":
                     look_alikes = background.submit(duplicate_names, cursor(con),
                                                     resource.relpath, read.lines.line)
@@ -119,7 +122,11 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
             from . import rules
 
             problems.extend(rules.run_rules(plan, paths))
-        report = Report.of(with_lines(without_cascades(problems), lines))
+        texts = {}
+        if archive is not None:
+            located = archive.result()[2]
+            texts = {"checked": located.found, "not_checked": located.not_checked}
+        report = Report.of(with_lines(without_cascades(problems), lines), texts)
         yield Checked(package, con, report, loaded)
 
 
