@@ -10,6 +10,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import ROOT, SOURCES
 from typer.testing import CliRunner
@@ -19,7 +20,7 @@ from cnru.build import build
 from cnru.cli import app
 from cnru.croissant import dataset_jsonld
 from cnru.descriptor import load_package
-from cnru.excel import safe, write_table
+from cnru.excel import write_table
 
 RESOURCES = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]
 
@@ -133,11 +134,15 @@ def test_excel_csvs_have_a_bom_and_the_same_cells(built, name):
 
 def test_cells_excel_would_run_as_formulas_are_prefixed(tmp_path):
     source = tmp_path / "in.csv"
-    source.write_text('a,b\n=1+1,-5\n@SUM(A1),+x\n-2+3,plain “quoted”\n', encoding="utf-8")
+    source.write_text('a,b\n=1+1,-5\n@SUM(A1),+x\n-2+3,"plain “quoted”, with a comma"\n'
+                      '"\tcmd",+1.5\n', encoding="utf-8")
     target = tmp_path / "out.csv"
-    write_table(source, target)
+    with duckdb.connect() as con:
+        write_table(con, source, target)
     with open(target, encoding="utf-8-sig", newline="") as file:
         assert list(csv.reader(file)) == [["a", "b"], ["'=1+1", "-5"], ["'@SUM(A1)", "'+x"],
-                                          ["'-2+3", "plain “quoted”"]]
-    assert target.read_bytes().count(b"\r\n") == 4
-    assert safe("+1.5") == "+1.5" and safe("\tcmd") == "'\tcmd"
+                                          ["'-2+3", "plain “quoted”, with a comma"],
+                                          ["'\tcmd", "+1.5"]]
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfa,b\r\n")
+    assert target.read_bytes().count(b"\r\n") == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]

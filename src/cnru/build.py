@@ -94,7 +94,7 @@ def build(package: str | os.PathLike, out: str | os.PathLike = "build",
             checked.con.execute(f"DETACH {DIST}")
             step("writing the exports")
             # the exports: one call each (see each module)
-            excel.write(checked.loaded, staging)
+            excel.write(checked.con, checked.loaded, staging)
             if ftm.write(checked.con, staging) is None:
                 result.skipped.append(f"{ftm.FOLDER}/{ftm.FILE}: followthemoney is not "
                                       f"installed (pip install -e \".[{ftm.EXTRA}]\")")

@@ -17,6 +17,7 @@ same input gives the same file.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -37,21 +38,54 @@ def available() -> bool:
     return True
 
 
-def rows(con: duckdb.DuckDBPyConnection, table: str) -> list[dict]:
-    result = con.execute(f'SELECT * EXCLUDE (_row, _problems) FROM typed."{table}" ORDER BY _row')
-    columns = [d[0] for d in result.description]
-    return [{c: (None if v is None else str(v) if not isinstance(v, bool) else v)
-             for c, v in zip(columns, row, strict=True)} for row in result.fetchall()]
+def stream(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[tuple]:
+    result = con.execute(sql)
+    while batch := result.fetchmany(10_000):
+        yield from batch
 
 
-def partial_date(value: str | None, precision: str | None) -> str | None:
+def partial_date(value, precision) -> str | None:
     """A date as precise as it is known: 2023-09 for a month."""
     if value is None or precision in (None, "unknown"):
         return None
-    return {"day": value, "month": value[:7], "year": value[:4]}.get(precision)
+    text = str(value)
+    return {"day": text, "month": text[:7], "year": text[:4]}.get(str(precision))
 
 
-def entities(con: duckdb.DuckDBPyConnection) -> list:
+ENTITIES = """
+SELECT e.entity_id, e.name, CAST(e.entity_type AS VARCHAR), lower(CAST(e.country AS VARCHAR)),
+       e.parent_entity_id, e.notes, a.aliases
+FROM typed.entities AS e
+LEFT JOIN (SELECT entity_id, list(surface_form ORDER BY _row) AS aliases
+           FROM typed.entity_aliases GROUP BY entity_id) AS a USING (entity_id)
+ORDER BY e._row"""
+SOURCES = """
+SELECT s.source_id, s.archive_file, s.title, s.author, s.url, p.name, s.published_date,
+       CAST(s.published_date_precision AS VARCHAR), s.archive_sha256, s.notes
+FROM typed.sources AS s LEFT JOIN typed.entities AS p ON p.entity_id = s.publisher_entity_id
+ORDER BY s._row"""
+SANCTIONS = """
+SELECT a.action_id, t.target_no, t.target_entity_id, authority.name, a.instrument_as_stated,
+       a.measure_as_stated, a.reason_as_stated, CAST(a.status AS VARCHAR), a.action_date,
+       CAST(a.action_date_precision AS VARCHAR), CAST(a.action_type AS VARCHAR), a.notes, t.notes
+FROM typed.action_targets AS t
+JOIN typed.actions AS a USING (action_id)
+LEFT JOIN typed.entities AS authority ON authority.entity_id = a.authority_entity_id
+WHERE t.target_entity_id IS NOT NULL  -- a count by country: a Sanction needs its entity
+ORDER BY t._row"""
+CLAIM_EVIDENCE = """
+SELECT ev.evidence_id, ev.source_id, c.subject_entity_id, c.claim_id,
+       CAST(c.predicate AS VARCHAR), CAST(c.stance AS VARCHAR), ev.quote, ev.attribution_as_stated
+FROM typed.claim_evidence AS ev JOIN typed.claims AS c USING (claim_id)
+ORDER BY ev._row"""
+ACTION_EVIDENCE = """
+SELECT ev.evidence_id, ev.source_id, ev.action_id, t.target_no, ev.quote
+FROM typed.action_evidence AS ev
+JOIN typed.action_targets AS t ON t.action_id = ev.action_id AND t.target_entity_id IS NOT NULL
+ORDER BY ev._row, t.target_no"""
+
+
+def entities(con: duckdb.DuckDBPyConnection) -> Iterator:
     """The FollowTheMoney entities, in a fixed order: entities, documents, sanctions, and
     documentation of claims and of actions, each in the order of its CSV."""
     from followthemoney import model
@@ -62,70 +96,38 @@ def entities(con: duckdb.DuckDBPyConnection) -> list:
         for name, value in properties.items():
             for item in value if isinstance(value, list) else [value]:
                 if item is not None and item != "":
-                    proxy.add(name, item)
+                    proxy.add(name, str(item))
         return proxy
 
-    aliases: dict[str, list[str]] = {}
-    for alias in rows(con, "entity_aliases"):
-        aliases.setdefault(alias["entity_id"], []).append(alias["surface_form"])
-    names: dict[str, str] = {}
-    out = []
-    for entity in rows(con, "entities"):
-        names[entity["entity_id"]] = entity["name"]
-        known = [a for a in dict.fromkeys(aliases.get(entity["entity_id"], []))
-                 if a != entity["name"]]
-        parent = entity["parent_entity_id"]
-        out.append(make(SCHEMATA.get(entity["entity_type"], "Organization"),
-                        f"entity-{entity['entity_id']}", name=entity["name"], alias=known,
-                        country=(entity["country"] or "").lower() or None,
-                        parent=f"{PREFIX}-entity-{parent}" if parent else None,
-                        notes=entity["notes"]))
-    for source in rows(con, "sources"):
-        out.append(make("Document", f"source-{source['source_id']}",
-                        fileName=source["archive_file"], title=source["title"],
-                        author=source["author"], sourceUrl=source["url"],
-                        publisher=names.get(source["publisher_entity_id"] or ""),
-                        publishedAt=partial_date(source["published_date"],
-                                                 source["published_date_precision"]),
-                        description=f"SHA-256 {source['archive_sha256']}",
-                        notes=source["notes"]))
-    actions = {action["action_id"]: action for action in rows(con, "actions")}
-    sanctions: dict[str, list[str]] = {}
-    for target in rows(con, "action_targets"):
-        if target["target_entity_id"] is None:
-            continue  # a count by country: a Sanction needs the entity it applies to
-        action = actions[target["action_id"]]
-        identifier = f"sanction-{action['action_id']}-{target['target_no']}"
-        sanctions.setdefault(action["action_id"], []).append(f"{PREFIX}-{identifier}")
-        out.append(make("Sanction", identifier,
-                        entity=f"{PREFIX}-entity-{target['target_entity_id']}",
-                        authority=names.get(action["authority_entity_id"]),
-                        program=action["instrument_as_stated"],
-                        provisions=action["measure_as_stated"],
-                        reason=action["reason_as_stated"], status=action["status"],
-                        startDate=partial_date(action["action_date"],
-                                               action["action_date_precision"]),
-                        summary=f"{action['action_type']} ({action['status']})",
-                        description=[action["notes"], target["notes"]]))
-    claims = {claim["claim_id"]: claim for claim in rows(con, "claims")}
-    for evidence in rows(con, "claim_evidence"):
-        claim = claims[evidence["claim_id"]]
-        out.append(make("Documentation", f"claim-evidence-{evidence['evidence_id']}",
-                        document=f"{PREFIX}-source-{evidence['source_id']}",
-                        entity=f"{PREFIX}-entity-{claim['subject_entity_id']}",
-                        role=f"claim {claim['claim_id']}: {claim['predicate']} "
-                             f"({claim['stance']})",
-                        summary=evidence["quote"],
-                        description=evidence["attribution_as_stated"]))
-    for evidence in rows(con, "action_evidence"):
-        for sanction in sanctions.get(evidence["action_id"], []):
-            out.append(make("Documentation",
-                            f"action-evidence-{evidence['evidence_id']}-"
-                            f"{sanction.rsplit('-', 1)[1]}",
-                            document=f"{PREFIX}-source-{evidence['source_id']}",
-                            entity=sanction, role=f"action {evidence['action_id']}",
-                            summary=evidence["quote"]))
-    return out
+    for entity_id, name, kind, country, parent, notes, aliases in stream(con, ENTITIES):
+        known = [a for a in dict.fromkeys(aliases or []) if a != name]
+        yield make(SCHEMATA.get(kind, "Organization"), f"entity-{entity_id}", name=name,
+                   alias=known, country=country,
+                   parent=f"{PREFIX}-entity-{parent}" if parent else None, notes=notes)
+    for (source_id, file, title, author, url, publisher, published, precision, digest,
+         notes) in stream(con, SOURCES):
+        yield make("Document", f"source-{source_id}", fileName=file, title=title, author=author,
+                   sourceUrl=url, publisher=publisher,
+                   publishedAt=partial_date(published, precision),
+                   description=f"SHA-256 {digest}", notes=notes)
+    for (action_id, target_no, target, authority, instrument, measure, reason, status, date,
+         precision, kind, notes, target_notes) in stream(con, SANCTIONS):
+        yield make("Sanction", f"sanction-{action_id}-{target_no}",
+                   entity=f"{PREFIX}-entity-{target}", authority=authority, program=instrument,
+                   provisions=measure, reason=reason, status=status,
+                   startDate=partial_date(date, precision), summary=f"{kind} ({status})",
+                   description=[notes, target_notes])
+    for (evidence_id, source_id, subject, claim_id, predicate, stance, quote,
+         attribution) in stream(con, CLAIM_EVIDENCE):
+        yield make("Documentation", f"claim-evidence-{evidence_id}",
+                   document=f"{PREFIX}-source-{source_id}", entity=f"{PREFIX}-entity-{subject}",
+                   role=f"claim {claim_id}: {predicate} ({stance})", summary=quote,
+                   description=attribution)
+    for evidence_id, source_id, action_id, target_no, quote in stream(con, ACTION_EVIDENCE):
+        yield make("Documentation", f"action-evidence-{evidence_id}-{target_no}",
+                   document=f"{PREFIX}-source-{source_id}",
+                   entity=f"{PREFIX}-sanction-{action_id}-{target_no}",
+                   role=f"action {action_id}", summary=quote)
 
 
 def write(con: duckdb.DuckDBPyConnection, out: Path) -> Path | None:
