@@ -5,10 +5,11 @@ packages of 10k, 100k and 1M claims, whole processes (start-up included), with p
     .venv/bin/python benchmarks/run.py --sizes 10000 --runs 1 --frictionless-up-to 0
     .venv/bin/python benchmarks/run.py --huge 10000000   # and 10M claims, validated once
     .venv/bin/python benchmarks/run.py --sizes --no-report   # the flood case alone
+    .venv/bin/python benchmarks/run.py --diff 1000000 --no-report   # only `cnru diff`, once
 
 The flood case is the shipped package with the last row of `claims.csv` repeated 200,000
-times (a bad merge): its report, in each format and with `--all`, exits 1 by design.
-    .venv/bin/python benchmarks/run.py --diff 1000000 --no-report   # only `cnru diff`, once
+times (a bad merge): its report, in each format and with `--all`, exits 1 by design. The diff
+case compares a synthetic package with a copy that changes 1% of its claims and replaces 0.1%.
 
 The runs go round by round, every command once a round, so that a slower spell of a shared
 machine falls on every command alike. Prints a table of medians and writes it to BENCHMARKS.md

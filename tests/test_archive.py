@@ -4,6 +4,7 @@ there before the sources directory, and reported as checked."""
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 
 from conftest import ROOT, SOURCES
@@ -39,19 +40,28 @@ def test_a_text_in_archive_is_found_before_the_sources_directory(tiny, tmp_path)
 
 def test_validate_names_the_texts_it_could_not_check(tiny):
     (tiny.root / "archive").mkdir()  # an archive without the text, and no sources directory
-    result = CliRunner().invoke(app, ["validate", str(tiny.root), "--sources-dir",
-                                      str(tiny.root / "elsewhere")])
+    missing = tiny.root / "elsewhere"
+    result = CliRunner().invoke(app, ["validate", str(tiny.root), "--sources-dir", str(missing)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == "invalid: 1 error(s), 0 warning(s)"
+    assert result.stderr == "sources: 1 not checked (texts absent): tiny.txt\n"
+    result = CliRunner().invoke(app, ["validate", str(tiny.root), "--no-sources"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-2:] == [
-        "sources: 1 not checked (texts absent): tiny.txt", "valid: 0 error(s), 1 warning(s)"]
+    assert result.stdout.splitlines()[-1] == "valid: 0 error(s), 1 warning(s)"
+    assert result.stderr == "sources: 1 not checked (texts absent): tiny.txt\n"
+    shown = CliRunner().invoke(app, ["validate", str(tiny.root), "--no-sources",
+                                     "--format", "json"])
+    assert json.loads(shown.stdout)["sources"] == {"checked": {}, "not_checked": ["tiny.txt"]}
 
 
-def test_with_the_archive_alone_its_texts_are_checked(tiny):
+def test_without_a_sources_directory_the_archive_is_still_checked(tiny):
     (tiny.root / "archive").mkdir()
     shutil.move(tiny.sources / "tiny.txt", tiny.root / "archive" / "tiny.txt")
-    report = validate_package(tiny.root, tiny.root / "no-shared-sources")
-    assert (report.valid, report.warnings) == (True, 0)
+    report = validate_package(tiny.root, check_sources=False)
+    assert (report.valid, report.warnings) == (True, 0)  # nothing was left unchecked
     assert report.sources == {"checked": {"archive/": ["tiny.txt"]}, "not_checked": []}
+    report = validate_package(tiny.root, tiny.root / "no-shared-sources")
+    assert report.valid
     tiny.edit_text("archive/tiny.txt", "Acme", "Acne")  # and checked against their hash
-    codes = {p.code for p in validate_package(tiny.root, tiny.root / "none").problems}
+    codes = {p.code for p in validate_package(tiny.root, check_sources=False).problems}
     assert "source-hash-mismatch" in codes

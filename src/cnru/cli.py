@@ -123,6 +123,11 @@ def validate(
             report = validate_package(package, sources_dir, progress=step,
                                       check_sources=not no_sources)
         print_report(report, output, everything)
+        if output is not ReportFormat.json:  # which texts were checked; JSON has "sources"
+            from .render import sources_lines
+
+            for line in sources_lines(report):
+                stderr.print(line, markup=False)
         raise typer.Exit(0 if report.valid else 1)
 
 

@@ -138,7 +138,6 @@ def as_text(report: Report, color: bool = False, everything: bool = False) -> li
         lines.append("  ".join([*cells, message]))
     if more := omitted_line(result):
         lines.append(escape(more) if color else more)
-    lines += [escape(line) if color else line for line in sources_lines(report)]
     lines.append(verdict(report))
     return lines
 
