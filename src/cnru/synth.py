@@ -41,7 +41,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                 "dateline", "published_date", "published_date_precision", "published_date_note",
                 "url", "archive_file", "archive_sha256", "language", "notes"),
     "entities": ("entity_id", "name", "entity_type", "country", "country_source_id",
-                 "country_quote", "parent_entity_id", "notes"),
+                 "country_quote", "parent_entity_id", "notes", "country_basis"),
     "entity_aliases": ("entity_id", "source_id", "surface_form", "notes"),
     "claims": ("claim_id", "subject_entity_id", "predicate", "object_entity_id", "item_category",
                "item_as_stated", "end_use_as_stated", "quantity_value", "quantity_unit",
@@ -65,7 +65,6 @@ CONSTANT: dict[str, tuple[tuple[str, str], ...]] = {
     "sources": (("source_kind", "news-report"), ("published_date_not_before", ""),
                 ("published_date_not_after", ""), ("republished_by_entity_id", ""),
                 ("copy_origin", ""), ("licence_note", "")),
-    "entities": (("country_basis", ""),),
     "claim_evidence": (("quote_start", ""), ("quote_end", ""), ("quote_location", ""),
                        ("figure_min", ""), ("figure_max", "")),
     "actions": (("issued_by_entity_id", ""), ("legal_basis_as_stated", ""),
@@ -647,7 +646,8 @@ class EntityFactory:
         case, src, entity_id = source.case, source.source_id, entity.entity_id
         full = quote(entity.full)
         country_cells = f"{country},{src},{quote(case(entity.intro))}" if country else ",,"
-        row = f"{entity_id},{full},{ENTITY_TYPES[kind]},{country_cells},{parent},\n"
+        basis = "nationality" if country else ""  # "Chinese firm ...", "Russian official ..."
+        row = f"{entity_id},{full},{ENTITY_TYPES[kind]},{country_cells},{parent},,{basis}\n"
         aliases = (f"{entity_id},{src},{quote(case(entity.full)) if source.lower else full},\n"
                    f"{entity_id},{src},{case(entity.short)},\n")  # short names need no quotes
         return entity, row, aliases
@@ -724,7 +724,8 @@ def base_entity_rows(first: Source, second: Source) -> tuple[str, str]:
     for entity_id, name, kind, country, parent, form, other in BASE_ENTITIES:
         country_cells = (f"{country},{first.source_id},{quote(first.case(form))}" if country
                          else ",,")
-        entities.append(f"{entity_id},{quote(name)},{kind},{country_cells},{parent},\n")
+        basis = {"": "", "country": "is-the-country"}.get(country and kind, "government-organ")
+        entities.append(f"{entity_id},{quote(name)},{kind},{country_cells},{parent},,{basis}\n")
         aliases.append(f"{entity_id},{first.source_id},{quote(first.case(form))},\n")
         aliases.append(f"{entity_id},{second.source_id},{quote(second.case(other))},\n")
     return "".join(entities), "".join(aliases)

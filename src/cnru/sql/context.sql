@@ -15,7 +15,8 @@ CREATE OR REPLACE MACRO context.in_text(kind, raw, match_text, value) AS
 -- A value within a quote, whitespace folded (the exact search first: it is the common case,
 -- and a value found exactly is found folded too).
 CREATE OR REPLACE MACRO context.within(quote, value) AS
-    CASE WHEN contains(quote, value) THEN TRUE
+    CASE WHEN value IS NULL OR quote IS NULL THEN NULL
+         WHEN contains(quote, value) THEN TRUE
          ELSE contains(context.fold_space(quote), context.fold_space(value)) END;
 
 -- The last day each source can have been published, given the precision of its date.
