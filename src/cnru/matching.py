@@ -273,10 +273,13 @@ def span_matches(kind: str, raw: str, quote: str, start: int, end: int,
     return "".join(mapped.text[index] for index in inside) == text
 
 
-def nearest(kind: str, raw: str, quote: str) -> tuple[int, int | None]:
+def nearest(kind: str, raw: str, quote: str, target: str | None = None,
+            mapped: Reader | None = None) -> tuple[int, int | None]:
     """The longest prefix of the quote (as looked for) that the text has, and the raw offset
-    of its first occurrence: (0, None) if not even the first character is there."""
-    text, target = needle(kind, quote), match_text(kind, raw)
+    of its first occurrence: (0, None) if not even the first character is there. `target`
+    and `mapped` are the text's match text and reader, if already made."""
+    text = needle(kind, quote)
+    target = match_text(kind, raw) if target is None else target
     low, high = 0, len(text)  # the prefix of length `low` is found; find the longest
     while low < high:
         middle = (low + high + 1) // 2
@@ -286,5 +289,5 @@ def nearest(kind: str, raw: str, quote: str) -> tuple[int, int | None]:
             high = middle - 1
     if low == 0:
         return 0, None
-    located = locate_in(kind, raw, text[:low])
+    located = locate_in(kind, raw, text[:low], mapped)
     return low, located[0] if located else None

@@ -17,6 +17,7 @@ import duckdb
 import ibis
 
 from .problems import Problem
+from .sources import Nearest, check_offsets
 
 Expression = ibis.expr.types.BooleanValue
 MODEL = ("sources", "entities", "entity_aliases", "claims", "claim_evidence", "actions",
@@ -95,8 +96,6 @@ def plan_rules(con: duckdb.DuckDBPyConnection, with_texts: bool) -> Plan:
     which can run while DuckDB checks the keys."""
     create_context(con)
     if with_texts:
-        from .sources import check_offsets
-
         check_offsets(con)
     tables = Tables(con, with_texts)
     targets = {code: target for code, make_target in RULES.items()
@@ -320,15 +319,10 @@ def quote_not_in_source(t: Tables) -> Target | None:
     if not t.with_texts:
         return None
     verbatim = t.context("verbatim")
+    nearest = Nearest(t.con)
 
     def explain(case: dict) -> str:
-        from .sources import nearest_place
-
-        with t.con.cursor() as con:  # a connection of its own: ibis's results stay intact
-            kind, raw = con.execute("SELECT kind, text FROM context.source_texts "
-                                    "WHERE source_id = $1", [case["source_id"]]).fetchone()
-        rule = "exact" if kind == "txt" else f"{kind} reader text, whitespace folded"
-        return f"{QUOTE_NOT_FOUND} ({rule}): {nearest_place(kind, raw, case['text'])}"
+        return f"{QUOTE_NOT_FOUND} {nearest(case['source_id'], case['text'])}"
 
     return Target(verbatim, verbatim.found, QUOTE_NOT_FOUND, value_column="text",
                   explain=explain)

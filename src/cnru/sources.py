@@ -186,19 +186,41 @@ def locate(path: str | os.PathLike, quote: str) -> tuple[int, int] | None:
     return matching.locate_in(matching.kind_of(path), read_archived(path), quote)
 
 
-def nearest_place(kind: str, raw: str, quote: str) -> str:
-    """Where the text comes closest to a quote it does not have: the longest prefix found."""
-    length, offset = matching.nearest(kind, raw, quote)
+def nearest_place(kind: str, raw: str, quote: str, target: str | None = None,
+                  mapped: matching.Reader | None = None) -> str:
+    """Where the text comes closest to a quote it does not have: the longest prefix found.
+    `target` and `mapped` are the text's match text and reader, if already made."""
+    target = matching.match_text(kind, raw) if target is None else target
+    length, offset = matching.nearest(kind, raw, quote, target, mapped)
     looked_for = matching.needle(kind, quote)
     if not length:
         return "not even its first character is in the text"
     found = f"its first {length} of {len(looked_for)} characters are found at offset {offset}"
     if offset is None:  # a prefix that ends in a folded space: found, but not located alone
         found = f"its first {length} of {len(looked_for)} characters are found"
-    text = matching.match_text(kind, raw)
-    at = text.find(looked_for[:length]) + length
+    at = target.find(looked_for[:length]) + length
     return (f"{found}, then the quote has {looked_for[length:length + 20]!r} where the text has "
-            f"{text[at:at + 20]!r}")
+            f"{target[at:at + 20]!r}")
+
+
+class Nearest:
+    """`nearest_place` for many quotes, each text read and mapped once however many of its
+    quotes are not found."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.texts: dict[str, tuple[str, str, str, matching.Reader | None]] = {}
+
+    def __call__(self, source_id: str, quote: str) -> str:
+        if source_id not in self.texts:
+            with self.con.cursor() as con:  # a connection of its own: others' results stay
+                kind, raw, match_text = con.execute(
+                    "SELECT kind, text, coalesce(match_text, text) FROM context.source_texts "
+                    "WHERE source_id = $1", [source_id]).fetchone()
+            self.texts = {source_id: (kind, raw, match_text, matching.reader(kind, raw))}
+        kind, raw, match_text, mapped = self.texts[source_id]
+        rule = "exact" if kind == "txt" else f"{kind} reader text, whitespace folded"
+        return f"({rule}): {nearest_place(kind, raw, quote, match_text, mapped)}"
 
 
 @dataclass(frozen=True)
