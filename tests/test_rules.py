@@ -162,7 +162,7 @@ CASES = {
                           cell(TARGETS, 2, "notes", "")),
                      [("target-empty", TARGETS, 2, "target_entity_id")]),
     "target-count-exceeds-total": (
-        cell(ACTIONS, 1, "target_count_total", "11"),
+        cell(ACTIONS, 1, "target_count_total", "9"),
         [("target-count-exceeds-total", ACTIONS, 1, "target_count_total")]),
     "link-target-mismatch": (cell(LINKS, 1, "related_claim_id", "c-0001"),
                              [("link-target-mismatch", LINKS, 1, "link_type")]),

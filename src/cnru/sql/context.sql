@@ -65,16 +65,16 @@ FROM typed.claims AS claims
 JOIN typed.claim_evidence AS evidence USING (claim_id)
 WHERE claims.quantity_value IS NOT NULL AND evidence.figure_value IS NOT NULL;
 
--- Each action's total beside the largest count one source gives: the sum of the counts of
--- its rows that name no entity (by country, or "the rest"), or the count of a row that names
--- one (a group). A count two sources give differently is two rows with evidence from each;
--- rows without evidence count as one source.
+-- Each action's total beside the largest count one source gives: the sum of its counts by
+-- country, or a count of a row without a country (a group, all targets, "the rest"). A count
+-- two sources give differently is two rows with evidence from each; rows without evidence
+-- count as one source.
 CREATE OR REPLACE VIEW context.target_sums AS
 WITH per_source AS (
     SELECT targets.action_id, evidence.source_id,
-           sum(targets.target_count) FILTER (WHERE targets.target_entity_id IS NULL)
+           sum(targets.target_count) FILTER (WHERE targets.target_country IS NOT NULL)
                AS by_country,
-           max(targets.target_count) FILTER (WHERE targets.target_entity_id IS NOT NULL)
+           max(targets.target_count) FILTER (WHERE targets.target_country IS NULL)
                AS overall
     FROM typed.action_targets AS targets
     LEFT JOIN typed.action_evidence AS evidence USING (evidence_id)
