@@ -35,31 +35,39 @@ def test_a_text_in_archive_is_found_before_the_sources_directory(tiny, tmp_path)
     tiny.edit_text("sources/tiny.txt", "Acme", "Acne")
     report = validate_package(tiny.root, tiny.sources)
     assert report.valid, report.problems
-    assert report.sources == {"checked": {"archive/": ["tiny.txt"]}, "not_checked": []}
+    others = sorted(p.name for p in tiny.sources.iterdir() if p.name != "tiny.txt")
+    checked = report.sources["checked"]
+    assert (checked["archive/"], sorted(checked[str(tiny.sources)])) == (["tiny.txt"], others)
+    assert report.sources["not_checked"] == []
 
 
 def test_validate_names_the_texts_it_could_not_check(tiny):
-    (tiny.root / "archive").mkdir()  # an archive without the text, and no sources directory
+    (tiny.root / "archive").mkdir()  # an archive with one text, and no sources directory
+    shutil.move(tiny.sources / "list.json", tiny.root / "archive" / "list.json")
     missing = tiny.root / "elsewhere"
     result = CliRunner().invoke(app, ["validate", str(tiny.root), "--sources-dir", str(missing)])
     assert result.exit_code == 1
     assert result.stdout.splitlines()[-1] == "invalid: 1 error(s), 0 warning(s)"
-    assert result.stderr == "sources: 1 not checked (texts absent): tiny.txt\n"
+    assert result.stderr == ("sources: 1 archived text(s) checked (1 in archive/)\n"
+                             "sources: 2 not checked (texts absent): tiny.txt, statement.md\n")
     result = CliRunner().invoke(app, ["validate", str(tiny.root), "--no-sources"])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "valid: 0 error(s), 1 warning(s)"
-    assert result.stderr == "sources: 1 not checked (texts absent): tiny.txt\n"
+    assert result.stderr == ("sources: 1 archived text(s) checked (1 in archive/)\n"
+                             "sources: 2 not checked (texts absent): tiny.txt, statement.md\n")
     shown = CliRunner().invoke(app, ["validate", str(tiny.root), "--no-sources",
                                      "--format", "json"])
-    assert json.loads(shown.stdout)["sources"] == {"checked": {}, "not_checked": ["tiny.txt"]}
+    assert json.loads(shown.stdout)["sources"] == {
+        "checked": {"archive/": ["list.json"]}, "not_checked": ["tiny.txt", "statement.md"]}
 
 
 def test_without_a_sources_directory_the_archive_is_still_checked(tiny):
-    (tiny.root / "archive").mkdir()
-    shutil.move(tiny.sources / "tiny.txt", tiny.root / "archive" / "tiny.txt")
+    shutil.move(tiny.sources, tiny.root / "archive")
+    texts = sorted(p.name for p in (tiny.root / "archive").iterdir())
     report = validate_package(tiny.root, check_sources=False)
     assert (report.valid, report.warnings) == (True, 0)  # nothing was left unchecked
-    assert report.sources == {"checked": {"archive/": ["tiny.txt"]}, "not_checked": []}
+    assert sorted(report.sources["checked"]["archive/"]) == texts
+    assert report.sources["not_checked"] == []
     report = validate_package(tiny.root, tiny.root / "no-shared-sources")
     assert report.valid
     tiny.edit_text("archive/tiny.txt", "Acme", "Acne")  # and checked against their hash

@@ -285,3 +285,24 @@ def test_every_summary_table_ends_with_an_order_by():
     for script in scripts(ROOT):
         if output_name(script) in SUMMARIES:
             assert re.search(r"\bORDER BY\b[^;()]*;\s*$", script.read_text()), script.name
+
+
+def test_the_official_record_summaries_on_the_tiny_package(tiny, tmp_path):
+    """A firm a news report names and an action lists; a count two sources give differently."""
+    shutil.copytree(ROOT / "scripts", tiny.root / "scripts")
+    tiny.add_row("data/action_targets.csv", action_id="a-001", target_no="3",
+                 target_country="CN", target_count="11", target_count_basis="stated",
+                 evidence_id="ae-0010")
+    tiny.set_cell("data/actions.csv", 1, "target_count_total", "")
+    out = tmp_path / "build"
+    build(tiny.root, out, tiny.sources)
+    con = duckdb.connect(str(out / "cnru.duckdb"), read_only=True)
+    assert con.execute("SELECT entity_id, news_source_ids, first_named_in_news, action_id, "
+                       "authority_name, tied_as, names_as_listed "
+                       "FROM news_entities_actions").fetchall() == [
+        ("acme-optics", "example-news", datetime.date(2024, 3, 15), "a-001", "The Department",
+         "list-entry", "Acme Optics Co., Ltd.")]
+    assert con.execute("SELECT action_id, target_country, source_id, figure_value, evidence_id "
+                       "FROM disagreements WHERE action_id IS NOT NULL").fetchall() == [
+        ("a-001", "CN", "example-news", 10.0, "ae-0001"),
+        ("a-001", "CN", "example-statement", 11.0, "ae-0010")]

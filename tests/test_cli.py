@@ -45,7 +45,7 @@ def test_validate_prints_one_aligned_line_per_problem(tiny):
         'not an allowed value (see the data dictionary) (constraint "enum")',
         "invalid: 2 error(s), 0 warning(s)",
     ]
-    assert result.stderr == f"sources: 1 archived text(s) checked (1 in {tiny.sources})\n"
+    assert result.stderr == f"sources: 3 archived text(s) checked (3 in {tiny.sources})\n"
 
 
 def test_json_output_is_the_library_report_with_lines(tiny):

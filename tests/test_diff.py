@@ -139,15 +139,15 @@ def test_versions_whose_primary_keys_differ_are_one_line_exit_1(versions):
 def test_a_column_added_in_the_new_version_is_named_and_the_rest_compared(versions):
     old, new = versions
     rows = new.rows("data/sources.csv")
-    header = [*rows[0].keys(), "source_kind"]
+    header = [*rows[0].keys(), "reviewed_by"]
     with open(new.path("data/sources.csv"), "w", encoding="utf-8", newline="") as file:
         import csv
 
         writer = csv.DictWriter(file, header, lineterminator="\n")
         writer.writeheader()
-        writer.writerows({**row, "source_kind": "news-report"} for row in rows)
+        writer.writerows({**row, "reviewed_by": "a maintainer"} for row in rows)
     sources = table(diff_packages(old.root, new.root), "sources")
-    assert sources.fields_added == ["source_kind"]
+    assert sources.fields_added == ["reviewed_by"]
     assert sources.rows == []
 
 

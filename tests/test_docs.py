@@ -24,7 +24,7 @@ def database(tmp_path_factory):
 
 
 def test_the_readme_has_its_example_queries():
-    assert len(EXAMPLES) == 4
+    assert len(EXAMPLES) == 5
 
 
 @pytest.mark.parametrize("sql, shown", EXAMPLES, ids=[f"query-{i}" for i in range(len(EXAMPLES))])

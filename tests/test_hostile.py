@@ -71,7 +71,7 @@ def test_a_misplaced_quote_is_one_error_not_a_value_cut_short(tiny, misquoted):
 
 def test_rows_with_several_surplus_cells_keep_their_other_cells_checked(tiny):
     tiny.edit_text("data/action_targets.csv", "a-001,2,,,2,", "a-001,two,,,2,")
-    tiny.edit_text("data/action_targets.csv", "12 - 10 = 2.", "12 - 10 = 2.,one,two,three")
+    tiny.edit_text("data/action_targets.csv", "12 - 10 = 2.,", "12 - 10 = 2.,,one,two,three")
     report = validate_package(tiny.root, tiny.sources)
     assert [c for c in codes(report) if c[1] == "data/action_targets.csv"] == [
         ("extra-cell", "data/action_targets.csv", 2, None),
@@ -94,7 +94,7 @@ def test_an_unreadable_schema_file_is_one_error(tiny):
 def test_every_broken_input_exits_1_with_one_line_per_problem_and_no_traceback(tiny):
     tiny.set_cell("data/claims.csv", 1, "period_start", "tomorrow")
     tiny.set_cell("data/claims.csv", 2, "notes", "=HYPERLINK(\"http://example.com\")")
-    tiny.edit_text("data/action_targets.csv", "12 - 10 = 2.", "12 - 10 = 2.,surplus")
+    tiny.edit_text("data/action_targets.csv", "12 - 10 = 2.,", "12 - 10 = 2.,,surplus")
     result = CliRunner().invoke(app, ["validate", str(tiny.root), "--sources-dir",
                                       str(tiny.sources)])
     assert result.exit_code == 1
@@ -148,12 +148,14 @@ def test_an_archived_text_that_cannot_be_read_is_one_problem(tiny, monkeypatch):
 
 def test_an_archived_text_too_large_to_read_is_one_problem(tiny, monkeypatch):
     """A huge file in the sources is refused after MAX_TEXT_BYTES, not read into memory."""
-    name = tiny.rows("data/sources.csv")[0]["archive_file"]
-    size = tiny.sources.joinpath(name).stat().st_size
+    sizes = [tiny.sources.joinpath(s["archive_file"]).stat().st_size
+             for s in tiny.rows("data/sources.csv")]
+    row = sizes.index(max(sizes)) + 1  # the largest text: the only one refused
+    name, size = tiny.rows("data/sources.csv")[row - 1]["archive_file"], max(sizes)
     monkeypatch.setattr(sources, "MAX_TEXT_BYTES", size - 1)
     report = validate_package(tiny.root, tiny.sources)
     [problem] = [p for p in report.problems if p.code == "source-file-missing"]
-    assert (problem.row, problem.field, problem.value) == (1, "archive_file", name)
+    assert (problem.row, problem.field, problem.value) == (row, "archive_file", name)
     assert problem.message == f"{name} cannot be read: it is larger than {size - 1:,} bytes"
 
 
@@ -248,4 +250,5 @@ def test_field_names_with_quotes_are_quoted_in_the_sql(tiny):
     path.write_text("\n".join([lines[0] + ",\"reviewer's \"\"note\"\"\",it's",
                                *(line + ",fine,x" for line in lines[1:])]) + "\n")
     report = validate_package(tiny.root, tiny.sources)
-    assert codes(report) == [("type-error", "data/action_evidence.csv", 1, "it's")]
+    assert codes(report) == [("type-error", "data/action_evidence.csv", row, "it's")
+                             for row in range(1, len(lines))]

@@ -131,19 +131,17 @@ def test_a_note_with_markup_stays_text(tiny, tmp_path):
 
 @pytest.fixture(scope="module")
 def database_with_official_tables(built, tmp_path_factory) -> Path:
-    """The built database with the tables and column another change adds: list_entries, links
-    and sources.source_kind."""
+    """The built database with a row in each of the official record's tables, list_entries
+    and links (sources.source_kind is filled)."""
     path = tmp_path_factory.mktemp("official") / "cnru.duckdb"
     shutil.copy(built / "cnru.duckdb", path)
     with duckdb.connect(str(path)) as con:
-        con.execute("ALTER TABLE sources ADD COLUMN source_kind VARCHAR DEFAULT 'news-report'")
-        con.execute("CREATE TABLE list_entries AS SELECT 'le-0001' AS entry_id, 'cn' AS "
-                    "entity_id, 'a-001' AS action_id, 'afp-bgnes' AS source_id, 'CHINA' AS "
-                    "name_as_listed, 'CN' AS country_as_listed, NULL AS address_as_listed, "
-                    "'88 FR 70353, 10/11/23' AS federal_register_as_listed")
-        con.execute("CREATE TABLE links AS SELECT 'l-0001' AS link_id, 'corroborates' AS "
-                    "link_type, 'c-0001' AS claim_id, 'c-0002' AS related_claim_id, "
-                    "NULL AS action_id")
+        con.execute("INSERT INTO list_entries (entry_id, entity_id, action_id, source_id, "
+                    "name_as_listed, country_as_listed, federal_register_as_listed) VALUES "
+                    "('le-0001', 'cn', 'a-001', 'afp-bgnes', 'CHINA', 'CN', "
+                    "'88 FR 70353, 10/11/23')")
+        con.execute("INSERT INTO links (link_id, link_type, claim_id, related_claim_id) "
+                    "VALUES ('l-0001', 'corroborates', 'c-0001', 'c-0002')")
     return path
 
 
@@ -165,8 +163,22 @@ def test_official_tables_are_shown_when_they_exist(database_with_official_tables
             "total": 1} in bgnes["rows"]
 
 
-def test_and_left_out_when_they_do_not(built):
-    content = collect(built / "cnru.duckdb")
+def test_and_left_out_when_they_do_not(built, tmp_path):
+    path = tmp_path / "cnru.duckdb"  # a database of a package without them: the tables
+    with duckdb.connect(str(path)) as con:  # copied without their keys, and the views
+        con.execute(f"ATTACH '{built / 'cnru.duckdb'}' AS built (READ_ONLY)")
+        tables = con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = "
+                             "'built' ORDER BY table_name").fetchall()
+        for (name,) in tables:
+            if name not in ("list_entries", "links"):
+                columns = "* EXCLUDE (source_kind)" if name == "sources" else "*"
+                con.execute(f"CREATE TABLE {name} AS SELECT {columns} FROM built.{name}")
+        views = con.execute("SELECT sql FROM duckdb_views() WHERE database_name = 'built' "
+                            "AND NOT internal ORDER BY view_name").fetchall()
+        con.execute("DETACH built")
+        for (sql,) in views:
+            con.execute(sql)
+    content = collect(path)
     assert content["links"] == [] and content["has_list_entries"] is False
     assert all("source_kind" not in s for s in content["sources"])
 

@@ -15,6 +15,7 @@ CLAIMS, EVIDENCE, ENTITIES = "data/claims.csv", "data/claim_evidence.csv", "data
 ACTIONS, TARGETS = "data/actions.csv", "data/action_targets.csv"
 ALIASES, SOURCES_CSV = "data/entity_aliases.csv", "data/sources.csv"
 ACTION_EVIDENCE = "data/action_evidence.csv"
+LINKS, LIST_ENTRIES = "data/links.csv", "data/list_entries.csv"
 
 
 def write(name, content):
@@ -67,7 +68,8 @@ def unsupported_type(p):
     p.path("schemas/claims.json").write_text(json.dumps(schema), encoding="utf-8")
 
 
-HEADER_ACTION_EVIDENCE = "evidence_id,action_id,source_id,quote,notes\n"
+HEADER_ACTION_EVIDENCE = ("evidence_id,action_id,source_id,quote,notes,quote_start,quote_end,"
+                          "quote_location\n")
 CASES = {
     # the descriptor
     "descriptor-error": (write("datapackage.json", "{not json"),
@@ -99,10 +101,9 @@ CASES = {
     "blank-row": (text(TARGETS, "\na-001,2,", "\n\na-001,2,"),  # its key is empty too, as in
                   [("blank-row", TARGETS, 2, None),                  # frictionless
                    ("primary-key", TARGETS, 2, "action_id, target_no")]),
-    "missing-cell": (text(TARGETS, "12 - 10 = 2.", "12 - 10 = 2.\na-001,3,,,1,stated"),
-                     [("missing-cell", TARGETS, 3, "notes"),
-                      ("target-count-exceeds-total", ACTIONS, 1, "target_count_total")]),
-    "extra-cell": (text(TARGETS, "12 - 10 = 2.", "12 - 10 = 2.,surplus"),
+    "missing-cell": (text(TARGETS, "12 - 10 = 2.,", "12 - 10 = 2.,\na-001,3,,,1,stated,"),
+                     [("missing-cell", TARGETS, 3, "evidence_id")]),
+    "extra-cell": (text(TARGETS, "12 - 10 = 2.,", "12 - 10 = 2.,,surplus"),
                    [("extra-cell", TARGETS, 2, None)]),
     "type-error": (cell(CLAIMS, 1, "period_start", "2023-10-32"),
                    [("type-error", CLAIMS, 1, "period_start")]),
@@ -134,7 +135,8 @@ CASES = {
     "note-missing": (cell(CLAIMS, 1, "period_note", ""),
                      [("note-missing", CLAIMS, 1, "period_note")]),
     "percent-out-of-range": (both(cell(CLAIMS, 1, "quantity_value", "170"),
-                                  cell(EVIDENCE, 1, "figure_value", "170")),
+                                  cell(EVIDENCE, 1, "figure_value", "170"),
+                                  cell(EVIDENCE, 1, "figure_max", "")),
                              [("percent-out-of-range", CLAIMS, 1, "quantity_value"),
                               ("percent-out-of-range", EVIDENCE, 1, "figure_value")]),
     "quantity-unit-missing": (both(cell(CLAIMS, 1, "quantity_unit", ""),
@@ -148,7 +150,9 @@ CASES = {
     "claim-without-evidence": (lambda p: p.drop_rows(EVIDENCE, lambda r: r["claim_id"] != "c-0002"),
                                [("claim-without-evidence", CLAIMS, 2, "claim_id")]),
     "action-without-evidence": (write(ACTION_EVIDENCE, HEADER_ACTION_EVIDENCE),
-                                [("action-without-evidence", ACTIONS, 1, "action_id")]),
+                                [("action-without-evidence", ACTIONS, 1, "action_id"),
+                                 ("foreign-key", TARGETS, 1, "evidence_id"),
+                                 ("foreign-key", TARGETS, 2, "evidence_id")]),
     "entity-without-alias": (lambda p: p.drop_rows(ALIASES, lambda r: r["entity_id"] != "ru"),
                              [("entity-without-alias", ENTITIES, 2, "entity_id")]),
     "country-quote-missing": (cell(ENTITIES, 2, "country_quote", ""),
@@ -158,8 +162,21 @@ CASES = {
                           cell(TARGETS, 2, "notes", "")),
                      [("target-empty", TARGETS, 2, "target_entity_id")]),
     "target-count-exceeds-total": (
-        cell(ACTIONS, 1, "target_count_total", "11"),
+        cell(ACTIONS, 1, "target_count_total", "9"),
         [("target-count-exceeds-total", ACTIONS, 1, "target_count_total")]),
+    "link-target-mismatch": (cell(LINKS, 1, "related_claim_id", "c-0001"),
+                             [("link-target-mismatch", LINKS, 1, "link_type")]),
+    "date-bounds-order": (cell(SOURCES_CSV, 3, "published_date_not_after", "2024-03-01"),
+                          [("date-bounds-order", SOURCES_CSV, 3, "published_date_not_after")]),
+    "date-outside-bounds": (cell(ACTIONS, 1, "action_date_not_before", "2024-03-16"),
+                            [("date-outside-bounds", ACTIONS, 1, "action_date")]),
+    "figure-bounds-order": (cell(EVIDENCE, 1, "figure_min", "80"),
+                            [("figure-bounds-order", EVIDENCE, 1, "figure_max"),
+                             ("figure-outside-bounds", EVIDENCE, 1, "figure_value")]),
+    "figure-outside-bounds": (cell(EVIDENCE, 1, "figure_max", "69"),
+                              [("figure-outside-bounds", EVIDENCE, 1, "figure_value")]),
+    "country-basis-mismatch": (cell(ENTITIES, 5, "country_basis", "based-in"),
+                               [("country-basis-mismatch", ENTITIES, 5, "country_basis")]),
     "unknown-reference": (cell(CLAIMS, 2, "notes", "Compare c-0003."),
                           [("unknown-reference", CLAIMS, 2, "notes")]),
     # sources
@@ -168,6 +185,10 @@ CASES = {
                              ("as-stated-not-in-quote", CLAIMS, 2, "hedge_as_stated")]),
     "as-stated-not-in-quote": (cell(CLAIMS, 1, "item_as_stated", "metalworking machinery"),
                                [("as-stated-not-in-quote", CLAIMS, 1, "item_as_stated")]),
+    "quote-offset-incomplete": (cell(EVIDENCE, 1, "quote_end", ""),
+                                [("quote-offset-incomplete", EVIDENCE, 1, "quote_end")]),
+    "quote-offset-mismatch": (cell(ACTION_EVIDENCE, 2, "quote_start", "127"),
+                              [("quote-offset-mismatch", ACTION_EVIDENCE, 2, "quote_start")]),
     "source-file-missing": (cell(SOURCES_CSV, 1, "archive_file", "elsewhere.txt"),
                             [("source-file-missing", SOURCES_CSV, 1, "archive_file")]),
     "source-hash-mismatch": (text("sources/tiny.txt", "15 March", "16 March"),
@@ -194,7 +215,7 @@ def duplicate_alias_name(p):
 
 
 CASES["unique-error"] = (duplicate_alias_name,
-                         [("unique-error", SOURCES_CSV, 2, "archive_file")])
+                         [("unique-error", SOURCES_CSV, 4, "archive_file")])
 
 
 def found(report):
@@ -276,3 +297,70 @@ def test_an_as_stated_value_needs_one_of_the_rows_quotes(tiny, value, reported):
     expected = {("as-stated-not-in-quote", CLAIMS, 2, "item_as_stated"),
                 ("as-stated-not-in-quote", ACTIONS, 1, "measure_as_stated")}
     assert found(validate_package(tiny.root, tiny.sources)) == (expected if reported else set())
+
+
+MESSAGES = {
+    "link-target-mismatch": "a concerns-action link needs action_id and no related_claim_id; "
+                            "the other types need related_claim_id and no action_id",
+    "date-bounds-order": "the date's upper bound is before its lower bound",
+    "date-outside-bounds": "the date lies outside its own not_before/not_after bounds",
+    "figure-outside-bounds": "figure_value lies outside figure_min and figure_max",
+    "country-basis-mismatch": "country_basis says how the quote establishes country: give it "
+                              "exactly when country is given",
+    "quote-offset-incomplete": "quote_start and quote_end go together: give both, or neither",
+    "quote-offset-mismatch": "the text at quote_start-quote_end does not match the quote; its "
+                             "first match is at 126-272",
+    "quote-not-in-source": "not found verbatim in the archived text of the source (exact): its "
+                           "first 28 of 91 characters are found at offset 135, then the quote "
+                           "has 'probably providing o' where the text has 'likely providing opt'",
+}
+
+
+@pytest.mark.parametrize("code", sorted(MESSAGES))
+def test_the_rules_of_the_official_record_say_what_is_wrong(tiny, code):
+    CASES[code][0](tiny)
+    report = validate_package(tiny.root, tiny.sources)
+    assert [p.message for p in report.problems if p.code == code] == [MESSAGES[code]]
+
+
+def test_figure_bounds_order_message(tiny):
+    tiny.set_cell(EVIDENCE, 1, "figure_min", "80")
+    report = validate_package(tiny.root, tiny.sources)
+    assert [(p.code, p.value, p.message) for p in report.problems] == [
+        ("figure-bounds-order", "70", "figure_max is below figure_min"),
+        ("figure-outside-bounds", "70", "figure_value lies outside figure_min and figure_max")]
+
+
+def test_a_date_inside_its_month_is_inside_bounds_that_start_within_the_month(tiny):
+    tiny.set_cell(ACTIONS, 1, "action_date", "2024-03-01")
+    tiny.set_cell(ACTIONS, 1, "action_date_precision", "month")
+    tiny.set_cell(ACTIONS, 1, "action_date_not_before", "2024-03-10")
+    tiny.set_cell(ACTIONS, 1, "action_date_not_after", "2024-03-15")
+    assert validate_package(tiny.root, tiny.sources).problems == ()
+
+
+@pytest.mark.parametrize(("file", "field", "value", "reported"), [
+    # Markdown: emphasis, a link and a hard wrap between the words, and spaces folded
+    (ACTION_EVIDENCE, "quote", "added Acme Optics (Acme) to the Entity List for", False),
+    (ACTION_EVIDENCE, "quote", "added  Acme Optics\u00a0(Acme) to the Entity List for", False),
+    (ACTION_EVIDENCE, "quote", "added **Acme Optics** (Acme)", True),  # markup is not text
+    (ACTION_EVIDENCE, "quote", "The additions follow an earlier warning.", False),  # a bullet
+    (ACTION_EVIDENCE, "quote", "Russia's military", True),  # curly quotes stay curly
+    (ACTION_EVIDENCE, "quote", "title: \"Statement on the Entity List additions\"", False),
+    # JSON: within one string value, folded; not across values, not in keys
+    (LIST_ENTRIES, "address_as_listed", "1 Lens Road, Shenzhen", False),
+    (LIST_ENTRIES, "address_as_listed", "Shenzhen", False),
+    (LIST_ENTRIES, "country_as_listed", "China 1 Lens Road", True),
+    (LIST_ENTRIES, "country_as_listed", "federal_register", True),
+    # plain text: exact, whitespace too
+    (EVIDENCE, "quote", "US officials  said China", True),
+])
+def test_the_matching_rule_by_kind_of_text(tiny, file, field, value, reported):
+    row = 2 if file == ACTION_EVIDENCE else 1
+    tiny.set_cell(file, row, field, value)
+    if file != LIST_ENTRIES:
+        tiny.set_cell(file, row, "quote_start", "")
+        tiny.set_cell(file, row, "quote_end", "")
+    problems = {(p.code, p.file, p.row, p.field)
+                for p in validate_package(tiny.root, tiny.sources).problems}
+    assert (("quote-not-in-source", file, row, field) in problems) == reported

@@ -290,6 +290,27 @@ def synth(
                      markup=False)
 
 
+@app.command()
+def locate(
+    source_id: Annotated[str, typer.Argument(help="The source (`sources.source_id`).")],
+    quote: Annotated[str, typer.Argument(help="The words to find, as the row will hold them.")],
+    package: Annotated[Path, typer.Option("--package", help="The package.")] = Path("."),
+    sources_dir: SourcesOption = None,
+) -> None:
+    """Find a quote in a source's archived text under the matching rule; print its offsets
+    (`start end`, for quote_start and quote_end) and the raw text there. Exit 1, naming the
+    longest prefix found and where, if the quote is not in the text.
+
+    Example: cnru locate treasury-2024-05-01-jy2318 "Tulun International Holding Limited"
+    """
+    from .sources import locate_source
+
+    with failures():
+        located = locate_source(package, source_id, quote, sources_dir)
+        stdout.print(f"{located.start} {located.end}", markup=False)
+        stdout.print(located.span, markup=False)
+
+
 def main() -> None:
     # A run is one short process: young cycles are still collected, but the full collections
     # that walk every imported module's objects again (0.2 s at a million claims) are put off,

@@ -47,6 +47,7 @@ SUMMARIES = {  # the summary tables the overview links to, with their titles
     "source_coverage": "What each source supports",
     "disagreements": "Where sources disagree",
     "entity_network": "The entity network, as an edge list",
+    "news_entities_actions": "Entities named in the news that an action targets or lists",
 }
 STANCES = (  # key, label, fill, pattern: three lightnesses and three patterns survive greyscale
     ("asserts", "asserts", "#1f4e79", None),

@@ -17,10 +17,11 @@ import duckdb
 import ibis
 
 from .problems import Problem
+from .sources import Nearest, check_offsets
 
 Expression = ibis.expr.types.BooleanValue
 MODEL = ("sources", "entities", "entity_aliases", "claims", "claim_evidence", "actions",
-         "action_targets", "action_evidence")
+         "action_targets", "action_evidence", "list_entries", "links")
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,14 @@ class Target:
     message: str
     field_column: str = "field"
     value_column: str | None = None  # the column holding the judged value; default: the field
+    explain: Callable[[dict], str] | None = None  # a failing row's message, if not `message`
 
 
 class Tables:
     """The package's tables as ibis expressions: typed views and context views."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, with_texts: bool):
+        self.con = con
         self.backend = ibis.duckdb.from_connection(con)
         self.with_texts = with_texts
         self.cache: dict[tuple[str, str], ibis.Table] = {}
@@ -92,6 +95,8 @@ def plan_rules(con: duckdb.DuckDBPyConnection, with_texts: bool) -> Plan:
     """The context views, the rules' targets and their SQL: a tenth of a second of Python,
     which can run while DuckDB checks the keys."""
     create_context(con)
+    if with_texts:
+        check_offsets(con)
     tables = Tables(con, with_texts)
     targets = {code: target for code, make_target in RULES.items()
                if (target := make_target(tables)) is not None}
@@ -155,7 +160,8 @@ def judge(code: str, target: Target, paths: dict[str, str]) -> list[Problem]:
     for case in failing_rows(code, target.table, target.ok):
         field = case[target.field_column]
         value = case.get(target.value_column or field)
-        problems.append(Problem.of(code, paths[case["resource"]], target.message,
+        message = target.explain(case) if target.explain else target.message
+        problems.append(Problem.of(code, paths[case["resource"]], message,
                                    row=int(case["_row"]), field=field, value=shown(value)))
     return problems
 
@@ -291,7 +297,7 @@ def target_count_exceeds_total(t: Tables) -> Target:
     sums = t.context("target_sums").mutate(resource=ibis.literal("actions"),
                                            field=ibis.literal("target_count_total"))
     return Target(sums, sums.target_count_sum <= sums.target_count_total,
-                  "the action's target counts add up to more than its total")
+                  "the action's target counts from one source add up to more than its total")
 
 
 @rule("unknown-reference")
@@ -305,13 +311,45 @@ def unknown_reference(t: Tables) -> Target:
 # ------------------------------------------------------------------ verbatim text
 
 
+QUOTE_NOT_FOUND = "not found verbatim in the archived text of the source"
+
+
 @rule("quote-not-in-source")
 def quote_not_in_source(t: Tables) -> Target | None:
     if not t.with_texts:
         return None
     verbatim = t.context("verbatim")
-    return Target(verbatim, verbatim.found,
-                  "not found verbatim in the archived text of the source", value_column="text")
+    nearest = Nearest(t.con)
+
+    def explain(case: dict) -> str:
+        return f"{QUOTE_NOT_FOUND} {nearest(case['source_id'], case['text'])}"
+
+    return Target(verbatim, verbatim.found, QUOTE_NOT_FOUND, value_column="text",
+                  explain=explain)
+
+
+@rule("quote-offset-incomplete")
+def quote_offset_incomplete(t: Tables) -> Target:
+    offsets = t.context("evidence_offsets")
+    offsets = offsets.mutate(field=ibis.ifelse(offsets.quote_start.isnull(), "quote_start",
+                                               "quote_end"))
+    return Target(offsets, offsets.quote_start.notnull() & offsets.quote_end.notnull(),
+                  "quote_start and quote_end go together: give both, or neither")
+
+
+@rule("quote-offset-mismatch")
+def quote_offset_mismatch(t: Tables) -> Target | None:
+    if not t.with_texts:
+        return None
+    offsets = t.context("quote_offsets")
+
+    def explain(case: dict) -> str:
+        where = ("the quote is not in the text at all" if case["found_start"] is None else
+                 f"its first match is at {case['found_start']}-{case['found_end']}")
+        return f"the text at quote_start-quote_end does not match the quote; {where}"
+
+    return Target(offsets, offsets.ok, "the text at quote_start-quote_end does not match the "
+                  "quote", explain=explain)
 
 
 @rule("as-stated-not-in-quote")
@@ -319,3 +357,59 @@ def as_stated_not_in_quote(t: Tables) -> Target:
     stated = t.context("as_stated")
     return Target(stated, stated.found, "not found in the row's evidence quote(s)",
                   value_column="text")
+
+
+# ------------------------------------------------------------------ the official record
+
+
+@rule("link-target-mismatch")
+def link_target_mismatch(t: Tables) -> Target:
+    links = t.rows("links", "link_type")
+    to_action = links.link_type == "concerns-action"
+    ok = ibis.ifelse(to_action, links.action_id.notnull() & links.related_claim_id.isnull(),
+                     links.related_claim_id.notnull() & links.action_id.isnull())
+    return Target(links, ok, "a concerns-action link needs action_id and no related_claim_id; "
+                             "the other types need related_claim_id and no action_id")
+
+
+@rule("date-bounds-order")
+def date_bounds_order(t: Tables) -> Target:
+    bounds = t.context("date_bounds")
+    return Target(bounds, bounds.not_before <= bounds.not_after,
+                  "the date's upper bound is before its lower bound",
+                  field_column="after_field", value_column="not_after")
+
+
+@rule("date-outside-bounds")
+def date_outside_bounds(t: Tables) -> Target:
+    bounds = t.context("date_bounds")
+    inside = ((bounds.not_before.isnull() | (bounds.date_last >= bounds.not_before))
+              & (bounds.not_after.isnull() | (bounds.date <= bounds.not_after)))
+    return Target(bounds, bounds.date.isnull() | inside,
+                  "the date lies outside its own not_before/not_after bounds",
+                  value_column="date")
+
+
+@rule("figure-bounds-order")
+def figure_bounds_order(t: Tables) -> Target:
+    evidence = t.rows("claim_evidence", "figure_max")
+    return Target(evidence, evidence.figure_min <= evidence.figure_max,
+                  "figure_max is below figure_min")
+
+
+@rule("figure-outside-bounds")
+def figure_outside_bounds(t: Tables) -> Target:
+    evidence = t.rows("claim_evidence", "figure_value")
+    value = evidence.figure_value
+    inside = ((evidence.figure_min.isnull() | (value >= evidence.figure_min))
+              & (evidence.figure_max.isnull() | (value <= evidence.figure_max)))
+    return Target(evidence, value.isnull() | inside,
+                  "figure_value lies outside figure_min and figure_max")
+
+
+@rule("country-basis-mismatch")
+def country_basis_mismatch(t: Tables) -> Target:
+    entities = t.rows("entities", "country_basis")
+    return Target(entities, entities.country.isnull() == entities.country_basis.isnull(),
+                  "country_basis says how the quote establishes country: give it exactly when "
+                  "country is given")

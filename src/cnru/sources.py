@@ -1,6 +1,8 @@
 """The archived texts behind the `sources` table: present, unchanged (SHA-256), and loaded into
-`context.source_texts` so that quotes can be checked against them. They are looked up in the
-package's `archive/` (the public-domain texts it ships) first, then in the sources directory."""
+`context.source_texts` so that quotes can be checked against them under the matching rule
+(matching.py): each text with its kind and, for Markdown and JSON, the text a quote is matched
+against. They are looked up in the package's `archive/` (the public-domain texts it ships)
+first, then in the sources directory. `locate` gives where a quote stands in an archived file."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from . import matching
+from .errors import CnruError, UsageError
 from .problems import Problem
 
 BATCH_BYTES = 16 << 20  # texts held in Python at once, on their way to DuckDB
@@ -46,7 +50,8 @@ def load_source_texts(con: duckdb.DuckDBPyConnection, sources_dir: Path | None,
     and then in `sources_dir` (None: --no-sources); returns the problems, whether quotes can be
     checked at all, and where the texts were found."""
     # the only copy of the texts, which can be the largest thing held in memory
-    con.execute("CREATE OR REPLACE TABLE context.source_texts (source_id VARCHAR, text VARCHAR)")
+    con.execute("CREATE OR REPLACE TABLE context.source_texts (source_id VARCHAR, kind VARCHAR, "
+                "text VARCHAR, match_text VARCHAR)")
     shipped = archived_files(archive.resolve()) if archive is not None and archive.is_dir() else {}
     outside = sources_dir is not None and sources_dir.is_dir()
     located = Located({}, [])
@@ -168,9 +173,157 @@ def changed_texts(batch: list[tuple[Archived, bytes]], path: str) -> list[Proble
 
 
 def insert_texts(con: duckdb.DuckDBPyConnection, batch: list[tuple[Archived, bytes]]) -> None:
-    """A text that is not UTF-8 is empty: none of its quotes is found."""
+    """A text that is not UTF-8 is empty: none of its quotes is found. A plain text is matched
+    as it is (match_text NULL); Markdown and JSON by the text matching.match_text makes."""
+    kinds = [matching.kind_of(archived.name) for archived, _ in batch]
     con.execute("""
         INSERT INTO context.source_texts
-        SELECT source_id, coalesce(try(decode(content)), '')
-        FROM (SELECT unnest($1::VARCHAR[]) AS source_id, unnest($2::BLOB[]) AS content)
-    """, [[archived.source_id for archived, _ in batch], [content for _, content in batch]])
+        SELECT source_id, kind, coalesce(try(decode(content)), ''), match_text
+        FROM (SELECT unnest($1::VARCHAR[]) AS source_id, unnest($2::VARCHAR[]) AS kind,
+                     unnest($3::BLOB[]) AS content, unnest($4::VARCHAR[]) AS match_text)
+    """, [[archived.source_id for archived, _ in batch], kinds,
+          [content for _, content in batch],
+          [None if kind == "txt" else matching.match_text(kind, decoded(content))
+           for kind, (_, content) in zip(kinds, batch, strict=True)]])
+
+
+def decoded(content: bytes) -> str:
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+
+
+# ------------------------------------------------------------------ where a quote stands
+
+
+class NotFound(CnruError):
+    """A quote that is not in the archived text under the matching rule."""
+
+
+def read_archived(path: str | os.PathLike) -> str:
+    """An archived file's decoded text, as validation reads it."""
+    try:
+        content = read_text(Path(path))
+    except OSError as error:
+        raise UsageError(f"{path} cannot be read: {error.strerror or error}") from None
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text") from None
+
+
+def locate(path: str | os.PathLike, quote: str) -> tuple[int, int] | None:
+    """The offsets [start, end) of the first match of `quote` in the archived file's raw
+    decoded text (Unicode code points from 0), under the matching rule of its kind; None if
+    the quote is not found. In a Markdown file the span takes in the markup around the match."""
+    return matching.locate_in(matching.kind_of(path), read_archived(path), quote)
+
+
+def nearest_place(kind: str, raw: str, quote: str, target: str | None = None,
+                  mapped: matching.Reader | None = None) -> str:
+    """Where the text comes closest to a quote it does not have: the longest prefix found.
+    `target` and `mapped` are the text's match text and reader, if already made."""
+    target = matching.match_text(kind, raw) if target is None else target
+    length, offset = matching.nearest(kind, raw, quote, target, mapped)
+    looked_for = matching.needle(kind, quote)
+    if not length:
+        return "not even its first character is in the text"
+    found = f"its first {length} of {len(looked_for)} characters are found at offset {offset}"
+    if offset is None:  # a prefix that ends in a folded space: found, but not located alone
+        found = f"its first {length} of {len(looked_for)} characters are found"
+    at = target.find(looked_for[:length]) + length
+    return (f"{found}, then the quote has {looked_for[length:length + 20]!r} where the text has "
+            f"{target[at:at + 20]!r}")
+
+
+class Nearest:
+    """`nearest_place` for many quotes, each text read and mapped once however many of its
+    quotes are not found."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.texts: dict[str, tuple[str, str, str, matching.Reader | None]] = {}
+
+    def __call__(self, source_id: str, quote: str) -> str:
+        if source_id not in self.texts:
+            with self.con.cursor() as con:  # a connection of its own: others' results stay
+                kind, raw, match_text = con.execute(
+                    "SELECT kind, text, coalesce(match_text, text) FROM context.source_texts "
+                    "WHERE source_id = $1", [source_id]).fetchone()
+            self.texts = {source_id: (kind, raw, match_text, matching.reader(kind, raw))}
+        kind, raw, match_text, mapped = self.texts[source_id]
+        rule = "exact" if kind == "txt" else f"{kind} reader text, whitespace folded"
+        return f"({rule}): {nearest_place(kind, raw, quote, match_text, mapped)}"
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    span: str  # the raw text at [start, end)
+
+
+def locate_source(package: str | os.PathLike, source_id: str, quote: str,
+                  sources_dir: str | os.PathLike | None = None) -> Span:
+    """`locate` for a source of a package, by its `source_id`; raises NotFound (naming the
+    nearest place) if the quote is not there."""
+    import csv
+
+    from .descriptor import load_package
+    from .validate import ARCHIVE, default_sources_dir
+
+    loaded = load_package(package)
+    resource = next((r for r in loaded.resources if r.name == "sources"), None)
+    if resource is None or not resource.path.is_file():
+        raise UsageError("the package has no sources table")
+    with open(resource.path, encoding="utf-8", newline="") as handle:
+        row = next((r for r in csv.DictReader(handle) if r.get("source_id") == source_id), None)
+    if row is None:
+        raise UsageError(f"no source {source_id!r} in {resource.relpath}")
+    directory = Path(sources_dir) if sources_dir else default_sources_dir(loaded.root)
+    name = row.get("archive_file") or ""
+    shipped = loaded.root / ARCHIVE
+    files = {**(archived_files(directory.resolve()) if directory.is_dir() else {}),
+             **(archived_files(shipped.resolve()) if shipped.is_dir() else {})}
+    if name not in files:
+        raise UsageError(f"{name or 'the archive file'} of {source_id} is neither in "
+                         f"{ARCHIVE}/ nor in {directory}")
+    raw, kind = read_archived(files[name]), matching.kind_of(name)
+    located = matching.locate_in(kind, raw, quote)
+    if located is None:
+        raise NotFound(f"the quote is not in {name} under the matching rule for .{kind} "
+                       f"files: {nearest_place(kind, raw, quote)}")
+    start, end = located
+    return Span(start, end, raw[start:end])
+
+
+def check_offsets(con: duckdb.DuckDBPyConnection) -> None:
+    """Judge each evidence row's `quote_start`/`quote_end` against its archived text into
+    `context.quote_offsets`: whether the raw span matches the quote, and where the quote's
+    first match is when it does not. Python, because Markdown and JSON offsets need the
+    reader text's map; few rows have offsets, and each text is mapped once."""
+    con.execute("CREATE OR REPLACE TABLE context.quote_offsets (resource VARCHAR, _row BIGINT, "
+                "field VARCHAR, quote_start BIGINT, ok BOOLEAN, found_start BIGINT, "
+                "found_end BIGINT)")
+    rows = con.execute("""
+        SELECT offsets.resource, offsets._row, offsets.quote, offsets.quote_start,
+               offsets.quote_end, offsets.source_id, texts.kind, texts.text
+        FROM context.evidence_offsets AS offsets
+        JOIN context.source_texts AS texts USING (source_id)
+        WHERE offsets.quote_start IS NOT NULL AND offsets.quote_end IS NOT NULL
+              AND offsets.quote IS NOT NULL
+        ORDER BY offsets.source_id, offsets.resource, offsets._row
+    """).fetchall()
+    verdicts, mapped = [], {}
+    for resource, row, quote, start, end, source_id, kind, raw in rows:
+        if source_id not in mapped:
+            mapped = {source_id: matching.reader(kind, raw)}  # one text at a time
+        reader = mapped[source_id]
+        ok = matching.span_matches(kind, raw, quote, start, end, reader)
+        found = None if ok else matching.locate_in(kind, raw, quote, reader)
+        verdicts.append((resource, row, "quote_start", start, ok,
+                         *(found if found else (None, None))))
+    if verdicts:
+        con.executemany("INSERT INTO context.quote_offsets VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        verdicts)

@@ -1,7 +1,7 @@
 """Synthetic packages of the cnru model, for benchmarks and validator tests.
 
 `synthesize(template, out, claims, seed)` writes a complete, valid package beside its own
-archived texts: the template's descriptor and schemas, the eight tables and `sources/*.txt`.
+archived texts: the template's descriptor and schemas, its tables and `sources/*.txt`.
 Every quote, alias and attribution is a verbatim substring of a generated text; dates, periods,
 figures and counts follow every rule of `cnru.validate`. `corrupt=K` then plants K errors of
 mixed kinds and lists them in `planted.json`, so a test can check that each one is reported.
@@ -41,7 +41,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                 "dateline", "published_date", "published_date_precision", "published_date_note",
                 "url", "archive_file", "archive_sha256", "language", "notes"),
     "entities": ("entity_id", "name", "entity_type", "country", "country_source_id",
-                 "country_quote", "parent_entity_id", "notes"),
+                 "country_quote", "parent_entity_id", "notes", "country_basis"),
     "entity_aliases": ("entity_id", "source_id", "surface_form", "notes"),
     "claims": ("claim_id", "subject_entity_id", "predicate", "object_entity_id", "item_category",
                "item_as_stated", "end_use_as_stated", "quantity_value", "quantity_unit",
@@ -59,6 +59,35 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                        "target_count", "target_count_basis", "notes"),
     "action_evidence": ("evidence_id", "action_id", "source_id", "quote", "notes"),
 }
+# Columns the generator leaves at one value, after the columns above: (column, cell) pairs.
+# The official-record tables (list entries, links) are written with their header only.
+CONSTANT: dict[str, tuple[tuple[str, str], ...]] = {
+    "sources": (("source_kind", "news-report"), ("published_date_not_before", ""),
+                ("published_date_not_after", ""), ("republished_by_entity_id", ""),
+                ("copy_origin", ""), ("licence_note", "")),
+    "claim_evidence": (("quote_start", ""), ("quote_end", ""), ("quote_location", ""),
+                       ("figure_min", ""), ("figure_max", "")),
+    "actions": (("issued_by_entity_id", ""), ("legal_basis_as_stated", ""),
+                ("action_date_not_before", ""), ("action_date_not_after", "")),
+    "action_targets": (("evidence_id", ""),),
+    "action_evidence": (("quote_start", ""), ("quote_end", ""), ("quote_location", "")),
+}
+HEADER_ONLY: dict[str, tuple[str, ...]] = {
+    "list_entries": ("entry_id", "entity_id", "action_id", "source_id", "name_as_listed",
+                     "country_as_listed", "address_as_listed", "federal_register_as_listed",
+                     "license_requirement_as_listed", "notes"),
+    "links": ("link_id", "link_type", "claim_id", "related_claim_id", "action_id", "notes"),
+}
+
+
+def all_columns(name: str) -> tuple[str, ...]:
+    if name in HEADER_ONLY:
+        return HEADER_ONLY[name]
+    return COLUMNS[name] + tuple(column for column, _ in CONSTANT.get(name, ()))
+
+
+TAILS = {name: "".join("," + cell for _, cell in pairs) + "\n"  # cells that need no quoting
+         for name, pairs in CONSTANT.items()}
 
 CLAIMS_PER_SOURCE = 100
 MIN_SOURCES = 3
@@ -617,7 +646,8 @@ class EntityFactory:
         case, src, entity_id = source.case, source.source_id, entity.entity_id
         full = quote(entity.full)
         country_cells = f"{country},{src},{quote(case(entity.intro))}" if country else ",,"
-        row = f"{entity_id},{full},{ENTITY_TYPES[kind]},{country_cells},{parent},\n"
+        basis = "nationality" if country else ""  # "Chinese firm ...", "Russian official ..."
+        row = f"{entity_id},{full},{ENTITY_TYPES[kind]},{country_cells},{parent},,{basis}\n"
         aliases = (f"{entity_id},{src},{quote(case(entity.full)) if source.lower else full},\n"
                    f"{entity_id},{src},{case(entity.short)},\n")  # short names need no quotes
         return entity, row, aliases
@@ -694,7 +724,8 @@ def base_entity_rows(first: Source, second: Source) -> tuple[str, str]:
     for entity_id, name, kind, country, parent, form, other in BASE_ENTITIES:
         country_cells = (f"{country},{first.source_id},{quote(first.case(form))}" if country
                          else ",,")
-        entities.append(f"{entity_id},{quote(name)},{kind},{country_cells},{parent},\n")
+        basis = {"": "", "country": "is-the-country"}.get(country and kind, "government-organ")
+        entities.append(f"{entity_id},{quote(name)},{kind},{country_cells},{parent},,{basis}\n")
         aliases.append(f"{entity_id},{first.source_id},{quote(first.case(form))},\n")
         aliases.append(f"{entity_id},{second.source_id},{quote(second.case(other))},\n")
     return "".join(entities), "".join(aliases)
@@ -1384,21 +1415,22 @@ class SourceBuilder:
 
 
 class Files:
-    """A thread that writes: the eight CSV files, a chunk per source, and the archived texts,
-    so that the disk works while the next source is generated."""
+    """A thread that writes: the CSV files, a chunk per source, and the archived texts, so that
+    the disk works while the next source is generated."""
 
     def __init__(self, out: Path):
         self.out = out
         self.files = ExitStack()
         self.csv = {name: self.files.enter_context((out / "data" / f"{name}.csv").open(
-            "w", encoding="utf-8", newline="", buffering=1 << 20)) for name in COLUMNS}
-        self.rows = dict.fromkeys(COLUMNS, 0)
+            "w", encoding="utf-8", newline="", buffering=1 << 20))
+            for name in (*COLUMNS, *HEADER_ONLY)}
+        self.rows = dict.fromkeys((*COLUMNS, *HEADER_ONLY), 0)
         self.queue: queue.Queue = queue.Queue(maxsize=64)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self.run, name="cnru-synth-writer", daemon=True)
         self.thread.start()
-        for name, columns in COLUMNS.items():
-            self.queue.put((self.csv[name], line(columns)))
+        for name in self.csv:
+            self.queue.put((self.csv[name], line(all_columns(name))))
 
     def run(self) -> None:
         while (item := self.queue.get()) is not None:
@@ -1420,6 +1452,8 @@ class Files:
     def table(self, name: str, lines: list[str]) -> None:
         text = "".join(lines)
         self.rows[name] += text.count("\n")  # cells never hold a line break
+        if name in TAILS:  # the constant columns, at the end of every line
+            text = text.replace("\n", TAILS[name])
         self.put(self.csv[name], text)
 
     def put(self, target, data) -> None:
@@ -1574,9 +1608,10 @@ def synthesize(template: Path, out: Path, claims: int, seed: int, corrupt: int =
 
 
 def check_model(template: Path, descriptor: dict) -> None:
-    """The generator writes the columns of `COLUMNS`; the template must have the same."""
+    """The generator writes the columns of `all_columns`; the template must have the same."""
     resources = {r.get("name"): r for r in descriptor.get("resources", [])}
-    for name, columns in COLUMNS.items():
+    for name in (*COLUMNS, *HEADER_ONLY):
+        columns = all_columns(name)
         if name not in resources:
             raise UsageError(f"the template has no resource {name!r}")
         schema = json.loads((template / resources[name]["schema"]).read_text(encoding="utf-8"))
@@ -1590,8 +1625,8 @@ ERROR_KINDS = ("type-error", "constraint-error", "foreign-key", "primary-key", "
                "extra-cell", "quote-not-in-source", "period-order", "claim-without-evidence",
                "formula-injection")
 CLAIMS_FILE, EVIDENCE_FILE = "data/claims.csv", "data/claim_evidence.csv"
-CLAIM_FIELD = {name: index for index, name in enumerate(COLUMNS["claims"])}
-EVIDENCE_FIELD = {name: index for index, name in enumerate(COLUMNS["claim_evidence"])}
+CLAIM_FIELD = {name: index for index, name in enumerate(all_columns("claims"))}
+EVIDENCE_FIELD = {name: index for index, name in enumerate(all_columns("claim_evidence"))}
 
 
 @dataclass
@@ -1622,6 +1657,8 @@ def plan_plantings(claims: int, count: int, rng: random.Random) -> list[Planting
                       "missing-cell": "notes", "extra-cell": None, "quote-not-in-source": "quote",
                       "period-order": "period_end", "claim-without-evidence": "claim_id",
                       "formula-injection": "notes"}[code]
+        if code == "missing-cell":  # the row's last cell goes
+            field_name = all_columns("claim_evidence" if in_evidence else "claims")[-1]
         plantings.append(Planting(code, EVIDENCE_FILE if in_evidence else CLAIMS_FILE,
                                   None if in_evidence else number, field_name, number))
     return plantings
@@ -1691,7 +1728,8 @@ def edit_row(cells: list[str], planting: Planting) -> list[str] | None:
     if planting.code == "extra-cell":
         return [*cells, "extra"]
     if planting.code == "formula-injection":
-        return [*cells[:-1], FORMULA]
+        cells[(CLAIM_FIELD if planting.file == CLAIMS_FILE else EVIDENCE_FIELD)["notes"]] = FORMULA
+        return cells
     return None
 
 

@@ -1,0 +1,293 @@
+"""The matching rule: when the words of a row are "in" an archived text, by the file's kind.
+
+- `.txt`: an exact substring of the decoded text.
+- `.md`: a substring of the file's reader text, whitespace folded on both sides. The reader
+  text keeps the YAML front matter as is; in the body, links `[text](url)` become `text`,
+  emphasis markers (`**`, `__`, `*`, `_`) go, and so do heading markers, list bullets and `>`
+  at the start of a line.
+- `.json`: a substring of one of the file's decoded string values (not keys), whitespace
+  folded on both sides.
+
+Unicode is compared as is: no case folding, no NFC, curly quotes stay curly. Whitespace is
+ASCII whitespace and Unicode's space separators (a no-break space folds like a space).
+
+The reader text is made by hand, not by a Markdown library, because the offsets matter: a
+contributor records where a quote stands in the raw file (`quote_start`, `quote_end`), and
+Markdown libraries (markdown-it, marko) give line numbers for blocks but no character offsets
+for inline text. Every step only drops characters, so each character of the reader text
+remembers its offset in the raw text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from pathlib import PurePath
+
+# The same class in Python's syntax and in RE2's (DuckDB); a test checks that they agree.
+SPACE_PATTERN = "[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
+SPACE_PATTERN_RE2 = ("[\\t\\n\\v\\f\\r \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}"
+                     "\\x{2029}\\x{202f}\\x{205f}\\x{3000}]+")
+SPACES = re.compile(SPACE_PATTERN)
+
+FRONT_MATTER = re.compile(r"---[ \t]*\r?\n.*?^---[ \t]*$", re.S | re.M)
+LINK = re.compile(r"(?<!\\)\[([^\[\]]*)\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)")
+LINE_MARKER = re.compile(r"^[ \t]*(?:(?:>[ \t]?)+|#{1,6}[ \t]+|[-*+][ \t]+)", re.M)
+EMPHASIS = re.compile(r"(?<!\\)(?:\*+|_+)")
+JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:)?', re.S)
+JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.S)
+SEPARATOR = "\n"  # between JSON values: a folded quote never contains it
+KINDS = {".md": "md", ".json": "json"}
+
+
+def kind_of(name: str | PurePath) -> str:
+    """`txt`, `md` or `json`, from the file name's extension (anything else is plain text)."""
+    return KINDS.get(PurePath(name).suffix.lower(), "txt")
+
+
+def fold(text: str) -> str:
+    """Runs of whitespace become one space."""
+    return SPACES.sub(" ", text)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A text to match against, and for each of its characters the raw span it stands for."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+
+
+# ------------------------------------------------------------------ Markdown
+
+
+def markdown_kept(raw: str) -> list[tuple[int, int]]:
+    """The raw ranges [a, b) that the reader text keeps, in order."""
+    front = FRONT_MATTER.match(raw)
+    body = front.end() if front else 0
+    dropped = bytearray(len(raw))  # 1 where the reader text drops the character
+    for match in LINK.finditer(raw, body):
+        dropped[match.start()] = 1
+        dropped[match.end(1):match.end()] = b"\1" * (match.end() - match.end(1))
+    for match in LINE_MARKER.finditer(raw, body):
+        dropped[match.start():match.end()] = b"\1" * (match.end() - match.start())
+    for match in EMPHASIS.finditer(raw, body):
+        start, end = match.span()
+        if any(dropped[start:end]) or not is_emphasis(raw, start, end):
+            continue
+        dropped[start:end] = b"\1" * (end - start)
+    kept, start = [], None
+    for index, flag in enumerate(dropped):
+        if not flag and start is None:
+            start = index
+        elif flag and start is not None:
+            kept.append((start, index))
+            start = None
+    if start is not None:
+        kept.append((start, len(raw)))
+    return kept
+
+
+def is_emphasis(raw: str, start: int, end: int) -> bool:
+    """A run of `*` or `_` that touches a word on one side (CommonMark's flanking, simplified);
+    an underscore inside a word (`snake_case`) is not emphasis."""
+    before = raw[start - 1] if start else " "
+    after = raw[end] if end < len(raw) else " "
+    left, right = not after.isspace(), not before.isspace()
+    if raw[start] == "_":
+        return (left and not before.isalnum()) or (right and not after.isalnum())
+    return left or right
+
+
+def reader_text(raw: str) -> str:
+    """The Markdown file's reader text, before whitespace is folded."""
+    return "".join(raw[a:b] for a, b in markdown_kept(raw))
+
+
+def markdown_reader(raw: str) -> Reader:
+    starts = [index for a, b in markdown_kept(raw) for index in range(a, b)]
+    return folded("".join(raw[index] for index in starts), starts, [i + 1 for i in starts])
+
+
+def folded(text: str, starts: list[int], ends: list[int]) -> Reader:
+    """Whitespace folded; a folded space stands for its whole run."""
+    out, out_starts, out_ends, at = [], [], [], 0
+    for match in SPACES.finditer(text):
+        out.append(text[at:match.start()])
+        out_starts += starts[at:match.start()]
+        out_ends += ends[at:match.start()]
+        out.append(" ")
+        out_starts.append(starts[match.start()])
+        out_ends.append(ends[match.end() - 1])
+        at = match.end()
+    out.append(text[at:])
+    out_starts += starts[at:]
+    out_ends += ends[at:]
+    return Reader("".join(out), out_starts, out_ends)
+
+
+# ------------------------------------------------------------------ JSON
+
+
+def json_values(raw: str):
+    """Each string value (not a key) of the JSON text: its literal match."""
+    for match in JSON_STRING.finditer(raw):
+        if match.group(2) is None:
+            yield match
+
+
+def decoded(literal: str) -> str | None:
+    try:
+        return json.loads(literal)
+    except ValueError:  # not a valid JSON string: no value to match
+        return None
+
+
+def json_text(raw: str) -> str:
+    values = (decoded(match.group(0)) for match in json_values(raw))
+    return SEPARATOR.join(fold(value) for value in values if value is not None)
+
+
+def json_reader(raw: str) -> Reader:
+    text, starts, ends = [], [], []
+    for match in json_values(raw):
+        if decoded(match.group(0)) is None:
+            continue
+        if text:  # the separator stands for the closing quote of the previous value
+            text.append(SEPARATOR)
+            starts.append(ends[-1])
+            ends.append(ends[-1] + 1)
+        chars, char_starts, char_ends = decode_with_offsets(match.group(1), match.start(1))
+        value = folded(chars, char_starts, char_ends)
+        text.append(value.text)
+        starts += value.starts
+        ends += value.ends
+    return Reader("".join(text), starts, ends)
+
+
+def decode_with_offsets(content: str, offset: int) -> tuple[str, list[int], list[int]]:
+    """A JSON string's content decoded, each character with the raw span of its escape."""
+    chars, starts, ends, at = [], [], [], 0
+    for match in JSON_ESCAPE.finditer(content):
+        for index in range(at, match.start()):
+            chars.append(content[index])
+            starts.append(offset + index)
+            ends.append(offset + index + 1)
+        code = match.group(1)
+        char = (chr(int(code, 16)) if code else
+                {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}.get(match.group(0)[1],
+                                                                          match.group(0)[1]))
+        if (code and chars and 0xDC00 <= ord(char) <= 0xDFFF
+                and 0xD800 <= ord(chars[-1]) <= 0xDBFF and ends[-1] == offset + match.start()):
+            chars[-1] = chr(0x10000 + (ord(chars[-1]) - 0xD800) * 0x400 + ord(char) - 0xDC00)
+            ends[-1] = offset + match.end()
+        else:
+            chars.append(char)
+            starts.append(offset + match.start())
+            ends.append(offset + match.end())
+        at = match.end()
+    for index in range(at, len(content)):
+        chars.append(content[index])
+        starts.append(offset + index)
+        ends.append(offset + index + 1)
+    return "".join(chars), starts, ends
+
+
+# ------------------------------------------------------------------ the rule
+
+
+def match_text(kind: str, raw: str) -> str:
+    """What a (folded) quote must be a substring of: the raw text itself for `txt`."""
+    if kind == "md":
+        return fold(reader_text(raw))
+    if kind == "json":
+        return json_text(raw)
+    return raw
+
+
+def needle(kind: str, quote: str) -> str:
+    """The quote as it is looked for in a text of this kind."""
+    return quote if kind == "txt" else fold(quote)
+
+
+def matches(kind: str, raw: str, quote: str) -> bool:
+    return needle(kind, quote) in match_text(kind, raw)
+
+
+def reader(kind: str, raw: str) -> Reader | None:
+    """The match text with raw offsets; None for `txt`, whose offsets are its own."""
+    if kind == "md":
+        return markdown_reader(raw)
+    if kind == "json":
+        return json_reader(raw)
+    return None
+
+
+def locate_in(kind: str, raw: str, quote: str,
+              mapped: Reader | None = None) -> tuple[int, int] | None:
+    """The raw offsets [start, end) of the first match, or None. In Markdown the span takes in
+    the markup the reader text drops around it (`**Name**`, `[text](url)`), up to the next
+    character the reader text keeps, so that the raw span reads as a whole."""
+    text = needle(kind, quote)
+    if not text:
+        return None
+    mapped = mapped or reader(kind, raw)
+    if mapped is None:
+        at = raw.find(text)
+        return None if at < 0 else (at, at + len(text))
+    at = mapped.text.find(text)
+    if at < 0:
+        return None
+    last = at + len(text) - 1
+    if kind != "md":
+        return mapped.starts[at], mapped.ends[last]
+    start = mapped.ends[at - 1] if at else body_start(raw, mapped.starts[at])
+    end = mapped.starts[last + 1] if last + 1 < len(mapped.text) else len(raw)
+    return start, end
+
+
+def body_start(raw: str, first: int) -> int:
+    """Where the raw span of a match at the reader text's start may begin: after the front
+    matter, or at its first kept character inside it."""
+    front = FRONT_MATTER.match(raw)
+    return front.end() if front and first >= front.end() else first
+
+
+def span_matches(kind: str, raw: str, quote: str, start: int, end: int,
+                 mapped: Reader | None = None) -> bool:
+    """Whether the raw span [start, end) matches the quote: its characters, as the match text
+    has them, are the quote (folded as the kind requires)."""
+    text = needle(kind, quote)
+    if not 0 <= start < end <= len(raw) or not text:
+        return False
+    mapped = mapped or reader(kind, raw)
+    if mapped is None:
+        return raw[start:end] == text
+    first, last = bisect_left(mapped.starts, start), bisect_left(mapped.starts, end)
+    inside = range(first, last)  # the characters whose raw span starts in [start, end)
+    if not inside or mapped.ends[inside[-1]] > end:
+        return False
+    return "".join(mapped.text[index] for index in inside) == text
+
+
+def nearest(kind: str, raw: str, quote: str, target: str | None = None,
+            mapped: Reader | None = None) -> tuple[int, int | None]:
+    """The longest prefix of the quote (as looked for) that the text has, and the raw offset
+    of its first occurrence: (0, None) if not even the first character is there. `target`
+    and `mapped` are the text's match text and reader, if already made."""
+    text = needle(kind, quote)
+    target = match_text(kind, raw) if target is None else target
+    low, high = 0, len(text)  # the prefix of length `low` is found; find the longest
+    while low < high:
+        middle = (low + high + 1) // 2
+        if text[:middle] in target:
+            low = middle
+        else:
+            high = middle - 1
+    if low == 0:
+        return 0, None
+    located = locate_in(kind, raw, text[:low], mapped)
+    return low, located[0] if located else None
