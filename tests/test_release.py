@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from cnru.build import build
 from cnru.cli import app
-from cnru.errors import ReleaseError, UnsafeOutput
+from cnru.errors import DiskFull, ReleaseError, UnsafeOutput
 from cnru.release import release as make_release
 
 STEM = "cn-ru-military-support-0.1.0"
@@ -138,3 +138,15 @@ def test_a_version_that_is_not_semver_is_refused(built_copy, tmp_path, version):
 def test_a_release_into_the_package_data_is_refused(built_copy):
     with pytest.raises(UnsafeOutput, match="lies inside the package's data"):
         make_release(built_copy, built_copy.package.root / "data" / "dist")
+
+
+def test_a_full_disk_is_one_line_naming_the_folder(built_copy, tmp_path, monkeypatch):
+    def full(self, info, data, *args, **kwargs):
+        with open("/dev/full", "wb") as device:  # the system's own error for a full disk
+            device.write(b"x" * 100_000)
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", full)
+    with pytest.raises(DiskFull) as raised:
+        make_release(built_copy, tmp_path / "dist")
+    assert str(raised.value) == f"no space left in {(tmp_path / 'dist').resolve()}"
+    assert list((tmp_path / "dist").iterdir()) == []
