@@ -167,6 +167,7 @@ def count_claims(database: Path) -> int:
     ("SELECT 1; COPY claims TO '{parquet}'", "COPY"),
     ("SET memory_limit = '100GB'", "SET"),
     ("EXPORT DATABASE '{build}/exported'", "EXPORT"),
+    ("EXPLAIN ANALYZE COPY (SELECT 1 AS x) TO '{parquet}' (FORMAT parquet)", "COPY"),
 ])
 def test_query_cannot_write_the_database_or_the_build(built_once, sql, kind):
     built = built_once
@@ -175,18 +176,21 @@ def test_query_cannot_write_the_database_or_the_build(built_once, sql, kind):
                      build=built, other=built.parent.parent / "other.duckdb")
     result = invoke("query", sql, "--db", built / "cnru.duckdb")
     assert result.exit_code == 2, result.output
-    assert f" is {kind}: cnru query runs only SELECT and EXPLAIN statements" in (
+    assert f" is {kind}: cnru query runs only SELECT statements, and EXPLAIN of them" in (
         one_error_line(result))
     assert hashes(built) == before
     assert count_claims(built / "cnru.duckdb") == 140
 
 
-def test_query_still_reads_the_csvs(built_once, monkeypatch):
+def test_query_still_reads_the_csvs_and_explains(built_once, monkeypatch):
     built = built_once
     monkeypatch.chdir(built.parent)
     result = invoke("query", "SELECT count(*) AS n FROM 'data/claims.csv'", "--format", "csv")
     assert result.exit_code == 0, result.output
     assert result.stdout == "n\n140\n"
+    result = invoke("query", "EXPLAIN ANALYZE SELECT count(*) FROM claims", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("explain_key,explain_value\nanalyzed_plan,")
 
 
 HOSTILE_SCRIPTS = {
