@@ -385,3 +385,38 @@ def test_ctrl_c_stops_a_long_script_at_once(built):
     assert process.returncode != 0
     assert hashes(built) == before
     assert leftovers(built) == []
+
+
+@pytest.mark.parametrize("name, sql, message", [
+    ("30_claims.sql", "CREATE OR REPLACE TABLE claims AS SELECT 1 AS a;",
+     "its output claims is already a table of the database or the output of another script"),
+    ("30_helped.sql", "CREATE TABLE helper AS SELECT 1 AS a;\nCREATE VIEW helped AS FROM helper;",
+     "the view helped reads what only its script had: Catalog Error"),
+])
+def test_a_script_that_would_replace_a_table_or_ship_a_broken_view_fails(built_once, name, sql,
+                                                                         message):
+    path = built_once.parent / "scripts" / name
+    path.write_text(f"-- {name[3:-4]}: a script\n{sql}\n")
+    before = hashes(built_once)
+    try:
+        with pytest.raises(cnru.errors.BuildError) as raised:
+            build(built_once.parent, built_once, SOURCES)
+    finally:
+        path.unlink()
+    assert str(raised.value).startswith(f"scripts/{name}: {message}")
+    assert hashes(built_once) == before
+
+
+def test_only_cnru_leftovers_are_removed(tmp_path):
+    out = tmp_path / "build"
+    killed_while_removed = tmp_path / ".build-old-abcd1234"  # its build half deleted
+    (killed_while_removed / "build" / "parquet").mkdir(parents=True)
+    (killed_while_removed / output.WORK_MARKER).write_text("")
+    killed_at_once = tmp_path / ".build-building-efgh5678"  # killed before its marker
+    killed_at_once.mkdir()
+    someone_elses = tmp_path / ".build-building-notes"
+    someone_elses.mkdir()
+    (someone_elses / "notes.txt").write_text("mine")
+    output.recover(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build-building-notes"]
+    assert (someone_elses / "notes.txt").read_text() == "mine"

@@ -122,13 +122,27 @@ def recover(out: Path) -> None:
             if is_build(old / out.name):
                 (old / out.name).rename(out)
                 break
-    for old in leftovers(out, "old"):
-        inside = list(old.iterdir())
-        if inside == [] or (inside == [old / out.name] and is_build(old / out.name)):
-            shutil.rmtree(old, ignore_errors=True)
-    for work in leftovers(out, "building"):
-        if (work / WORK_MARKER).is_file() or not any(work.iterdir()):
-            shutil.rmtree(work, ignore_errors=True)
+    for folder in [*leftovers(out, "old"), *leftovers(out, "building")]:
+        if (folder / WORK_MARKER).is_file() or not any(folder.iterdir()):
+            remove(folder)
+
+
+def remove(folder: Path) -> None:
+    """Remove a work or old folder, its marker last: a kill in the middle leaves it marked."""
+    for path in folder.iterdir():
+        if path.name != WORK_MARKER:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def new_folder(out: Path, kind: str) -> Path:
+    """`.<out>-<kind>-<random>` beside `out`, marked as cnru's."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}-{kind}-", dir=out.parent))
+    (folder / WORK_MARKER).write_text("a folder of a cnru build\n", encoding="utf-8")
+    return folder
 
 
 @contextmanager
@@ -138,12 +152,11 @@ def work_folder(out: Path) -> Iterator[Path]:
     out.parent.mkdir(parents=True, exist_ok=True)
     with locked(out):
         recover(out)
-        work = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
+        work = new_folder(out, "building")
         try:
-            (work / WORK_MARKER).write_text("a cnru build in progress\n", encoding="utf-8")
             yield work
         finally:
-            shutil.rmtree(work, ignore_errors=True)
+            remove(work)
 
 
 def swap(out: Path, staging: Path) -> None:
@@ -152,9 +165,9 @@ def swap(out: Path, staging: Path) -> None:
         if out.is_symlink() or not out.is_dir() or (not is_build(out) and any(out.iterdir())):
             raise UnsafeOutput(f"refusing to replace {out}: it changed during the build and is "
                                "no longer a cnru build")
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+        old = new_folder(out, "old")
         out.rename(old / out.name)
         staging.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
+        remove(old)
     else:
         staging.rename(out)
