@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from .errors import OutOfMemory, UsageError, first_line
+from .schema_sql import ident, literal
 
 MEMORY_VARIABLE = "CNRU_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "1GB"
@@ -70,8 +71,7 @@ def sandbox(*allowed: Path, limits: Limits | None = None, spill_in: Path | None 
         con.execute("SET checkpoint_threshold = '1TB'")
         for alias, path, read_only in attach:
             mode = " (READ_ONLY)" if read_only else ""
-            con.execute(f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS \"{alias}\""
-                        f"{mode}")
+            con.execute(f"ATTACH {literal(str(path))} AS {ident(alias)}{mode}")
         con.execute("SET allowed_directories = $1", [directories])
         con.execute("SET enable_external_access = false")
         if lock:
