@@ -71,6 +71,7 @@ def one_error_line(result) -> str:
     (["build", ".", "--out", "schemas"], "it lies inside the package's schemas"),
     (["build", ".", "--out", "scripts/out"], "it lies inside the package's scripts"),
     (["build", ".", "--out", ".git"], "it lies inside the package's .git"),
+    (["build", ".", "--out", "archive"], "it lies inside the package's archive"),
     (["build", ".", "--out", "docs"], "it is a folder that no cnru build wrote"),
     (["build", ".", "--out", "src/cnru"], "it is a folder that no cnru build wrote"),
     (["build", ".", "--out", "README.md"], "it is not a folder"),

@@ -28,7 +28,7 @@ except ImportError:  # pragma: no cover - not on POSIX: builds into one folder a
 
 MARKER = "cnru-build.json"
 TOOL = "cnru"
-PROTECTED = ("data", "schemas", "scripts", ".git")
+PROTECTED = ("data", "schemas", "scripts", "archive", ".git")
 WORK_MARKER = ".cnru-work"
 
 
