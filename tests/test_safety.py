@@ -391,7 +391,7 @@ def test_ctrl_c_stops_a_long_script_at_once(built):
 @pytest.mark.parametrize("name, sql, message", [
     ("30_claims.sql", "CREATE OR REPLACE TABLE claims AS SELECT 1 AS a;",
      "its output claims is already a table of the database or the output of another script"),
-    ("30_helped.sql", "CREATE TABLE helper AS SELECT 1 AS a;\nCREATE VIEW helped AS FROM helper;",
+    ("30_helped.sql", "CREATE TABLE aside AS SELECT 1 AS a;\nCREATE VIEW helped AS FROM aside;",
      "the view helped reads what only its script had: Catalog Error"),
 ])
 def test_a_script_that_would_replace_a_table_or_ship_a_broken_view_fails(built_once, name, sql,
