@@ -228,7 +228,7 @@ def test_an_unexpected_failure_is_one_line_without_traceback(monkeypatch, tiny, 
 
 @pytest.mark.parametrize("command", ["validate", "build"])
 def test_too_little_memory_is_one_line_not_a_file_problem(monkeypatch, tiny, tmp_path, command):
-    monkeypatch.setattr("cnru.db.DEFAULT_MEMORY_LIMIT", "1MB")
+    monkeypatch.setenv("CNRU_MEMORY_LIMIT", "1MB")
     out = tmp_path / "build"
     extra = ["--out", str(out)] if command == "build" else []
     result = invoke(command, tiny.root, "--sources-dir", tiny.sources, *extra)
@@ -284,12 +284,13 @@ def test_a_sql_error_is_one_line(built):
     assert len(result.stderr.splitlines()) == 1
 
 
-def test_query_builds_the_database_when_missing(tmp_path):
+def test_query_of_a_missing_database_builds_nothing(tmp_path):
     database = tmp_path / "fresh" / "cnru.duckdb"
     result = invoke("query", "SELECT count(*) AS n FROM claims", "--db", database,
                     "--package", ROOT, "--format", "csv")
-    assert result.exit_code == 0, result.output
-    assert result.stdout.endswith("n\n140\n")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: no database at {database}: run `cnru build` first")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_build_of_an_invalid_package_prints_the_report_and_fails(tiny, tmp_path):

@@ -1,35 +1,34 @@
 """`build(package, out) -> BuildResult`: the validated package as users download it.
 
-Writes, into a temporary directory beside `out` that replaces it only when every step has
-succeeded: typed Parquet per resource with a descriptor, a DuckDB database (typed tables,
-ENUMs, comments, the views and summaries of `scripts/NN_<output>.sql`), the summaries as CSV
-and JSON, a summary page, and SHA256SUMS. The same input builds byte-identical files: the
-database is written by a DuckDB of its own, on one thread, from the Parquet files (a database
-file written in parallel, or from tables loaded in parallel, differed between builds in its
-column statistics at a million claims). Of its work only the summaries' queries run on every
-core, into scratch tables in memory that are then copied into the database on one thread.
+Writes, into a work folder beside `out` that replaces it only when every step has succeeded
+(output.py: `out` must be absent, empty or an earlier build): typed Parquet per resource with a
+descriptor, a DuckDB database (typed tables, ENUMs, comments, the views and summaries of
+`scripts/NN_<output>.sql`), the summaries as CSV and JSON, a summary page, the build's marker
+and SHA256SUMS. The same input builds byte-identical files: the database is written by a
+DuckDB of its own, on one thread, from the Parquet files (a database file written in parallel,
+or from tables loaded in parallel, differed between builds in its column statistics at a
+million claims). Of its work only the scripts run on every core, in a sandbox that can only
+create, into a scratch database whose tables are then copied into the database on one thread.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import re
-import shutil
-import tempfile
-from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 
 from . import croissant, excel, ftm, page
-from .db import sandbox
-from .descriptor import Package
-from .errors import BuildError, InvalidPackage, first_line
+from .db import Limits, sandbox
+from .descriptor import Package, find_descriptor
+from .errors import BuildError, DiskFull, InvalidPackage, first_line
+from .output import MARKER, check_out, marker_text, swap, work_folder
 from .schema_sql import (
     comments,
     create_table,
@@ -41,11 +40,11 @@ from .schema_sql import (
     literal,
     undeclared_keys,
 )
-from .validate import Checked, Progress, check_package
+from .validate import Checked, Progress, check_package, default_sources_dir
 
 DATABASE = "cnru.duckdb"
 DIST = "dist"  # the attached output database
-SCRATCH = "memory"  # the database writer's own in-memory database
+SCRATCH = "scratch"  # the scripts' own database, in the work folder
 # The storage format whose files are byte-identical for identical input (newer formats carry a
 # random database identifier); DuckDB 1.3 and later read it.
 STORAGE_VERSION = "v1.3.0"
@@ -64,51 +63,73 @@ class BuildResult:
 
 def build(package: str | os.PathLike, out: str | os.PathLike = "build",
           sources_dir: str | os.PathLike | None = None,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, limits: Limits | None = None) -> BuildResult:
+    """Validate `package` and build it into `out`, which must be absent, empty or an earlier
+    build (see output.py)."""
     step = progress or (lambda message: None)
-    out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
-    staging.chmod(0o755)
+    limits = limits or Limits.from_environment()
+    root = find_descriptor(package).parent.resolve()
+    out = check_out(out, root, sources_dir or default_sources_dir(root))
     try:
-        with check_package(package, sources_dir, writable=(staging,), progress=step) as checked:
-            if not checked.report.valid:
-                raise InvalidPackage(checked.report)
-            result = BuildResult(out, checked.package)
-            with ThreadPoolExecutor(max_workers=2) as background:
-                step("writing Parquet and the database")
-                # the database is filled from each Parquet file as soon as it is written
-                written = {resource.name: Future() for resource in checked.loaded}
-                database = background.submit(write_database, checked, staging, result, written)
-                try:
-                    write_parquet(checked, staging, written)
-                finally:
-                    for file in written.values():
-                        file.cancel()  # if it was not written: the database stops waiting
-                database.result()
-                checked.con.execute(f"ATTACH {literal(str(staging / DATABASE))} AS {DIST} "
-                                    f"(READ_ONLY)")
-                step("writing the summaries")
-                export_summaries(checked.con, staging, result)
-            content = page.collect(checked.con, DIST)
-            checked.con.execute(f"DETACH {DIST}")
-            step("writing the exports")
-            # the exports: one call each (see each module)
-            excel.write(checked.con, checked.loaded, staging)
-            if ftm.write(checked.con, staging) is None:
-                result.skipped.append(f"{ftm.FOLDER}/{ftm.FILE}: followthemoney is not "
-                                      f"installed (pip install -e \".[{ftm.EXTRA}]\")")
-            croissant.write(checked.package, staging, parquet_checksums(staging))
-        step("writing the summary page")
-        (staging / "index.html").write_text(page.render(checked.package, content, result),
-                                            encoding="utf-8")
-        write_descriptor(checked, staging, result)
-        write_checksums(staging, result)
-        replace(out, staging)
-        return result
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        with work_folder(out) as work:
+            staging = work / "build"
+            staging.mkdir(mode=0o755)
+            return build_into(package, out, staging, work, sources_dir, step, limits)
+    except (OSError, duckdb.IOException) as error:
+        if no_space(error):
+            raise DiskFull(f"no space left in {out.parent}") from error
         raise
+
+
+def build_into(package, out: Path, staging: Path, work: Path, sources_dir, step: Progress,
+               limits: Limits) -> BuildResult:
+    with check_package(package, sources_dir, writable=(staging,), progress=step, limits=limits,
+                       spill_in=work) as checked:
+        if not checked.report.valid:
+            raise InvalidPackage(checked.report)
+        result = BuildResult(out, checked.package)
+        with ThreadPoolExecutor(max_workers=2) as background:
+            step("writing Parquet and the database")
+            # the database is filled from each Parquet file as soon as it is written
+            written = {resource.name: Future() for resource in checked.loaded}
+            database = background.submit(write_database, checked, staging, work, result,
+                                         written, limits)
+            try:
+                write_parquet(checked, staging, written)
+            finally:
+                for file in written.values():
+                    file.cancel()  # if it was not written: the database stops waiting
+            database.result()
+        step("running the scripts")
+        run_scripts(checked.package.root, staging, work, result, limits,
+                    field_descriptions(checked))
+        checked.con.execute(f"ATTACH {literal(str(staging / DATABASE))} AS {DIST} "
+                            f"(READ_ONLY)")
+        step("writing the summaries")
+        export_summaries(checked.con, staging, result)
+        content = page.collect(checked.con, DIST)
+        checked.con.execute(f"DETACH {DIST}")
+        step("writing the exports")
+        # the exports: one call each (see each module)
+        excel.write(checked.con, checked.loaded, staging)
+        if ftm.write(checked.con, staging) is None:
+            result.skipped.append(f"{ftm.FOLDER}/{ftm.FILE}: followthemoney is not "
+                                  f"installed (pip install -e \".[{ftm.EXTRA}]\")")
+        croissant.write(checked.package, staging, parquet_checksums(staging))
+    step("writing the summary page")
+    (staging / "index.html").write_text(page.render(checked.package, content, result),
+                                        encoding="utf-8")
+    write_descriptor(checked, staging, result)
+    (staging / MARKER).write_text(marker_text(checked.package), encoding="utf-8")
+    write_checksums(staging, result)
+    swap(out, staging)
+    return result
+
+
+def no_space(error: BaseException) -> bool:
+    """Whether a write failed for want of disk space (DuckDB says so only in its message)."""
+    return (getattr(error, "errno", None) == errno.ENOSPC
+            or "No space left on device" in str(error))
 
 
 def scripts(root: Path) -> list[Path]:
@@ -197,29 +218,16 @@ def parquet_metadata(package: Package, resource) -> dict[str, str]:
             "table_schema": json.dumps(resource.schema, ensure_ascii=False, sort_keys=True)}
 
 
-def write_database(checked: Checked, staging: Path, result: BuildResult,
-                   written: dict[str, Future]) -> None:
-    """The database, from the Parquet files as they are written, by a DuckDB of its own that
-    writes on one thread (see above)."""
-    with sandbox(staging) as con:
+def write_database(checked: Checked, staging: Path, work: Path, result: BuildResult,
+                   written: dict[str, Future], limits: Limits) -> None:
+    """The database's tables, from the Parquet files as they are written, by a DuckDB of its
+    own that writes on one thread (see above)."""
+    with sandbox(staging, limits=replace(limits, threads=1), spill_in=work) as con:
         con.execute(f"ATTACH {literal(str(staging / DATABASE))} AS {DIST} "
                     f"(STORAGE_VERSION '{STORAGE_VERSION}')")
-        with one_thread(con):
-            write_tables(con, checked, written, result)
-            write_about(con, checked.package)
-        run_scripts(con, checked.package.root, result, field_descriptions(checked))
+        write_tables(con, checked, written, result)
+        write_about(con, checked.package)
         con.execute(f"DETACH {DIST}")
-
-
-@contextmanager
-def one_thread(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Whatever `con` writes meanwhile, it writes on one thread: the same bytes every time."""
-    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
-    con.execute("SET threads = 1")
-    try:
-        yield
-    finally:
-        con.execute(f"SET threads = {int(threads)}")
 
 
 def write_tables(con: duckdb.DuckDBPyConnection, checked: Checked, written: dict[str, Future],
@@ -241,52 +249,113 @@ def write_tables(con: duckdb.DuckDBPyConnection, checked: Checked, written: dict
             f"SELECT count(*) FROM {DIST}.{ident(resource.name)}").fetchone()[0]
 
 
-def run_scripts(con: duckdb.DuckDBPyConnection, root: Path, result: BuildResult,
-                described: dict[str, str] | None = None) -> None:
+def run_scripts(root: Path, staging: Path, work: Path, result: BuildResult,
+                limits: Limits, described: dict[str, str] | None = None) -> None:
     """Each `scripts/NN_<output>.sql` creates the table or view <output>, commented with the
     script's leading comment, and each column with its line there or else with the Table
-    Schemas' description of a field of its name (`described`). A script runs on every core in
-    the scratch database, reading the database's tables; a table it creates is then copied into
-    the database on one thread, and a view is created there again (views cost nothing to
-    create)."""
-    for script in scripts(root):
-        name = output_name(script)
-        kind = run_script(con, root, script, SCRATCH)
-        if kind is None:
-            raise BuildError(f"{script.name} must create a table or view named {name}")
-        if kind == "TABLE":
-            with one_thread(con):
-                con.execute(f"CREATE TABLE {DIST}.{ident(name)} AS FROM {SCRATCH}.{ident(name)}")
-            result.summaries.append(name)
-        con.execute(f"DROP {kind} {SCRATCH}.{ident(name)}")
-        if kind == "VIEW":
-            run_script(con, root, script, DIST)
-        con.execute(f"COMMENT ON {kind} {DIST}.{ident(name)} IS "
-                    f"{literal(script_description(script))}")
-        given = {**(described or {}), **script_columns(script)}
-        columns = con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = $1 "
-                              "AND table_name = $2 ORDER BY column_index", [DIST, name]).fetchall()
-        for (column,) in columns:
-            con.execute(f"COMMENT ON COLUMN {DIST}.{ident(name)}.{ident(column)} IS "
-                        f"{literal(given.get(column, ''))}")
+    Schemas' description of a field of its name (`described`).
 
-
-def run_script(con: duckdb.DuckDBPyConnection, root: Path, script: Path,
-               database: str) -> str | None:
-    """Run the script with `database` as the default, reading names there first and then in
-    the built database; 'TABLE' or 'VIEW', what it created under its output's name, or None."""
-    con.execute(f"USE {database}")
-    con.execute(f"SET search_path = {literal(f'{database}.main,{DIST}.main')}")
-    try:
-        con.execute(script.read_text(encoding="utf-8"))
-    except duckdb.Error as error:
-        raise BuildError(f"{script.relative_to(root)}: {first_line(error)}") from error
-    finally:
+    The scripts run on every core in a sandbox of their own: the built database attached read
+    only, a scratch database of theirs as the default, no file, no setting they can change,
+    and statements that only create (so no ATTACH, COPY, SET or INSTALL). What they created is
+    then put into the database on one thread, by a connection that runs none of their SQL: a
+    table copied, a view created from its definition."""
+    outputs = []
+    scratch = work / "scratch.duckdb"
+    with sandbox(limits=limits, spill_in=work,
+                 attach=[(DIST, staging / DATABASE, True), (SCRATCH, scratch, False)]) as con:
         con.execute(f"USE {SCRATCH}")
-    kind = con.execute("SELECT table_type FROM information_schema.tables "
-                       "WHERE table_catalog = $1 AND table_name = $2",
-                       [database, output_name(script)]).fetchone()
-    return None if kind is None else ("VIEW" if kind[0] == "VIEW" else "TABLE")
+        con.execute(f"SET search_path = {literal(f'{SCRATCH}.main,{DIST}.main')}")
+        taken = {row[0] for row in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = $1",
+            [DIST]).fetchall()}
+        for script in scripts(root):
+            name = output_name(script)
+            if name in taken:
+                raise BuildError(f"{script.relative_to(root)}: its output {name} is already a "
+                                 "table of the database or the output of another script")
+            taken.add(name)
+            run_script(con, root, script)
+            kind = con.execute("SELECT table_type FROM information_schema.tables "
+                               "WHERE table_catalog = $1 AND table_name = $2",
+                               [SCRATCH, name]).fetchone()
+            if kind is None:
+                raise BuildError(f"{script.relative_to(root)} must create a table or view "
+                                 f"named {name}")
+            if kind[0] == "VIEW":
+                definition = con.execute("SELECT sql FROM duckdb_views() WHERE database_name = $1 "
+                                         "AND view_name = $2", [SCRATCH, name]).fetchone()[0]
+                outputs.append((script, name, "VIEW", definition))
+            else:
+                outputs.append((script, name, "TABLE", None))
+    with sandbox(staging, work, limits=replace(limits, threads=1), spill_in=work) as con:
+        con.execute(f"ATTACH {literal(str(staging / DATABASE))} AS {DIST}")
+        con.execute(f"ATTACH {literal(str(scratch))} AS {SCRATCH} (READ_ONLY)")
+        con.execute(f"USE {DIST}")
+        for script, name, kind, definition in outputs:
+            if kind == "TABLE":
+                con.execute(f"CREATE TABLE {DIST}.{ident(name)} AS FROM {SCRATCH}.{ident(name)}")
+                result.summaries.append(name)
+            else:
+                con.execute(f"SET search_path = {literal(f'{DIST}.main')}")
+                try:
+                    con.execute(only(definition, CREATE, f"the view {name}"))
+                except duckdb.Error as error:  # it read what its script made besides
+                    raise BuildError(f"{script.relative_to(root)}: the view {name} reads what "
+                                     f"only its script had: {first_line(error)}") from error
+            con.execute(f"COMMENT ON {kind} {DIST}.{ident(name)} IS "
+                        f"{literal(script_description(script))}")
+            given = {**(described or {}), **script_columns(script)}
+            columns = con.execute("SELECT column_name FROM duckdb_columns() "
+                                  "WHERE database_name = $1 AND table_name = $2 "
+                                  "ORDER BY column_index", [DIST, name]).fetchall()
+            for (column,) in columns:
+                con.execute(f"COMMENT ON COLUMN {DIST}.{ident(name)}.{ident(column)} IS "
+                            f"{literal(given.get(column, ''))}")
+        con.execute(f"USE {SCRATCH}")
+        con.execute(f"DETACH {DIST}")
+
+
+CREATE = frozenset({duckdb.StatementType.CREATE})
+
+
+def only(sql: str, allowed: frozenset, what: str) -> str:
+    """`sql`, if each of its statements is of an allowed type; else BuildError."""
+    parser = duckdb.connect()
+    try:
+        statements = parser.extract_statements(sql)
+    finally:
+        parser.close()
+    for number, statement in enumerate(statements, 1):
+        if statement.type not in allowed:
+            raise BuildError(f"{what}: statement {number} is {statement.type.name}; a script "
+                             "may only CREATE its table or view")
+    return sql
+
+
+def run_script(con: duckdb.DuckDBPyConnection, root: Path, script: Path) -> None:
+    """Run the script (each of its statements a CREATE); Ctrl-C interrupts it at once."""
+    where = script.relative_to(root)
+    sql = script.read_text(encoding="utf-8")
+    try:
+        only(sql, CREATE, str(where))
+        interruptible(con, sql)
+    except duckdb.Error as error:
+        if no_space(error):
+            raise
+        raise BuildError(f"{where}: {first_line(error)}") from error
+
+
+def interruptible(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Run `sql` in a thread of its own, so that Ctrl-C (KeyboardInterrupt in this thread)
+    interrupts DuckDB at once instead of when the query ends."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        running = worker.submit(con.execute, sql)
+        try:
+            running.result()
+        except KeyboardInterrupt:
+            con.interrupt()
+            raise
 
 
 def write_about(con: duckdb.DuckDBPyConnection, package) -> None:
@@ -373,14 +442,3 @@ def write_checksums(directory: Path, result: BuildResult) -> None:
              if p.is_file() and p.name != "SHA256SUMS"}
     (directory / "SHA256SUMS").write_text(checksums(files), encoding="utf-8")
     result.files = [*sorted(files), "SHA256SUMS"]
-
-
-def replace(out: Path, staging: Path) -> None:
-    """Put the new build in place of the old one."""
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-        out.rename(old / out.name)
-        staging.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        staging.rename(out)

@@ -173,15 +173,17 @@ class QueryFormat(StrEnum):
 @app.command()
 def query(
     sql: Annotated[str, typer.Argument(help="The SQL to run.")],
-    database: Annotated[Path, typer.Option("--db", help="The built database.")] = Path(
-        "build/cnru.duckdb"),
+    database: Annotated[Path | None, typer.Option(
+        "--db", help="The built database. Default: build/cnru.duckdb in the package.")] = None,
     output: Annotated[QueryFormat, typer.Option("--format", help="How to print the result.")] = (
         QueryFormat.table),
     package: Annotated[Path, typer.Option(
-        "--package", help="The package to build from if the database is missing.")] = Path("."),
+        "--package", help="The package whose build to query (built first if missing).")] = Path(
+        "."),
 ) -> None:
-    """Run SQL against the built database (building it first if it is missing). The SQL may
-    also read the CSVs directly, e.g. FROM 'data/claims.csv'.
+    """Run SQL against the built database: SELECT and EXPLAIN only, read only. Without --db, the
+    package's build/cnru.duckdb, built first if it is missing; a missing --db is an error. The SQL
+    may also read the CSVs directly, e.g. FROM 'data/claims.csv'.
 
     Example: cnru query "SELECT item_category, claims FROM claims_by_category"
     """
@@ -190,9 +192,11 @@ def query(
 
     from rich.table import Table
 
-    from .query import markdown, run_query
+    from .query import check_reading, locate_database, markdown, run_query
 
     with failures():
+        check_reading(sql)
+        database = locate_database(package, database)
         if not database.is_file():
             run_build(package, database.parent, None)
         result = run_query(database, sql)

@@ -40,3 +40,27 @@ class QueryError(CnruError):
 
 class OutOfMemory(CnruError):
     """DuckDB needed more memory than its limit allows."""
+
+
+class UnsafeOutput(UsageError):
+    """An output folder that cnru did not write, or that holds the package's own files."""
+
+
+class DatabaseMissing(UsageError):
+    """`cnru query --db` names a database that does not exist."""
+
+
+class UnsafeSQL(UsageError):
+    """SQL that would change the built database or write files, where only reading is allowed."""
+
+
+class BuildBusy(CnruError):
+    """Another build into the same folder is running."""
+
+
+class ReleaseError(CnruError):
+    """A release cannot be made safely: a bad version, a link, a file name that is not safe."""
+
+
+class DiskFull(CnruError):
+    """A write failed because the disk is full."""

@@ -1,13 +1,25 @@
-"""`run_query(database, sql)`: a user's SQL against the built database, read-only."""
+"""`run_query(database, sql)`: a user's SQL against the built database, read only.
+
+Only SELECT statements (and EXPLAIN of them) run: no ATTACH, USE, DETACH, COPY, SET, INSTALL,
+on a connection opened read only with its settings locked: a query reads the database (and any file
+it names: that is the user's own business) and changes nothing, the build least of all.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from .errors import QueryError, first_line
+from .descriptor import find_descriptor
+from .errors import DatabaseMissing, QueryError, UnsafeSQL, UsageError, first_line
+
+DATABASE = "cnru.duckdb"
+DEFAULT_BUILD = "build"
+EXPLAINED = re.compile(r"\s*EXPLAIN\s+(ANALYZE\s+)?(?P<statement>.*)", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass
@@ -16,8 +28,55 @@ class QueryResult:
     rows: list[tuple]
 
 
+def locate_database(package: str | os.PathLike, database: str | os.PathLike | None) -> Path:
+    """The database to query: `database` if it exists; else the package's default build's
+    (`<package>/build/cnru.duckdb`, which the caller builds if it is missing). A missing
+    database anywhere else is `DatabaseMissing`: nothing is built because of a mistyped path."""
+    if database is not None and Path(database).is_file():
+        return Path(database)
+    default = find_descriptor(package).parent.resolve() / DEFAULT_BUILD / DATABASE
+    if database is None or Path(database).resolve() == default:
+        return default
+    raise DatabaseMissing(f"no database at {database}: run `cnru build` first, or leave out "
+                          f"--db to query (and if need be build) {default}")
+
+
+def check_reading(sql: str) -> None:
+    """`sql` is one or more statements that only read; else UsageError."""
+    parser = duckdb.connect()
+    try:
+        statements = parser.extract_statements(sql)
+    except duckdb.Error as error:
+        raise QueryError(first_line(error)) from None
+    finally:
+        parser.close()
+    if not statements:
+        raise UsageError("the SQL is empty: give a query such as \"SELECT count(*) FROM claims\"")
+    for number, statement in enumerate(statements, 1):
+        kind = statement.type
+        if kind is duckdb.StatementType.EXPLAIN:  # EXPLAIN ANALYZE runs what it explains
+            explained = EXPLAINED.fullmatch(statement.query)
+            inner = parser_statements(explained["statement"]) if explained else []
+            kind = inner[0].type if len(inner) == 1 else kind
+        if kind is not duckdb.StatementType.SELECT:
+            raise UnsafeSQL(f"statement {number} is {kind.name}: cnru query runs only "
+                            "SELECT statements, and EXPLAIN of them (the database is read only)")
+
+
+def parser_statements(sql: str) -> list:
+    parser = duckdb.connect()
+    try:
+        return parser.extract_statements(sql)
+    except duckdb.Error:
+        return []
+    finally:
+        parser.close()
+
+
 def run_query(database: Path, sql: str) -> QueryResult:
-    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    check_reading(sql)
+    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+              "lock_configuration": True}
     with duckdb.connect(str(database), read_only=True, config=config) as con:
         try:
             result = con.execute(sql)

@@ -25,7 +25,7 @@ import duckdb
 
 from . import readers
 from .assertions import check_minimums
-from .db import cursor, sandbox
+from .db import Limits, cursor, sandbox
 from .descriptor import Package, Resource, load_package
 from .load import Lines, load_resource, scan_file
 from .names import duplicate_names
@@ -65,8 +65,9 @@ def validate_package(path: str | os.PathLike, sources_dir: str | os.PathLike | N
 
 @contextmanager
 def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
-                  progress: Progress | None = None,
-                  check_sources: bool = True) -> Iterator[Checked]:
+                  progress: Progress | None = None, check_sources: bool = True,
+                  limits: Limits | None = None,
+                  spill_in: Path | None = None) -> Iterator[Checked]:
     """Validate, and keep the loaded tables open for whoever builds from them.
     `check_sources=False` checks no quote and no hash, and the report says so."""
     step = progress or (lambda message: None)
@@ -78,8 +79,9 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
         allowed.append(sources.resolve())
     problems: list[Problem] = list(package.problems)
     lines: dict[str, Lines] = {}
-    with tempfile.TemporaryDirectory(prefix="cnru-lines-") as scratch, \
-            sandbox(*allowed, Path(scratch)) as con, \
+    with tempfile.TemporaryDirectory(prefix="cnru-lines-", dir=spill_in) as scratch, \
+            sandbox(*allowed, Path(scratch), limits=limits, spill_in=spill_in,
+                    lock=False) as con, \
             ThreadPoolExecutor(max_workers=1) as background:
         con.execute(f"CREATE SCHEMA {TYPED}; CREATE SCHEMA context")
         readers.register(con)
