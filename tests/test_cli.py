@@ -129,7 +129,7 @@ def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("cli") / "build"
     result = invoke("build", ROOT, "--out", out, "--sources-dir", SOURCES)
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"built {out}: 26 files; rows: sources 3,")
+    assert result.stdout.startswith(f"built {out}: 28 files; rows: sources 3,")
     return out
 
 

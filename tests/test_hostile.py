@@ -71,7 +71,7 @@ def test_a_misplaced_quote_is_one_error_not_a_value_cut_short(tiny, misquoted):
 
 def test_rows_with_several_surplus_cells_keep_their_other_cells_checked(tiny):
     tiny.edit_text("data/action_targets.csv", "a-001,2,,,2,", "a-001,two,,,2,")
-    tiny.edit_text("data/action_targets.csv", "12 - 10 = 2.", "12 - 10 = 2.,one,two,three")
+    tiny.edit_text("data/action_targets.csv", "12 - 10 = 2.,", "12 - 10 = 2.,,one,two,three")
     report = validate_package(tiny.root, tiny.sources)
     assert [c for c in codes(report) if c[1] == "data/action_targets.csv"] == [
         ("extra-cell", "data/action_targets.csv", 2, None),
@@ -94,7 +94,7 @@ def test_an_unreadable_schema_file_is_one_error(tiny):
 def test_every_broken_input_exits_1_with_one_line_per_problem_and_no_traceback(tiny):
     tiny.set_cell("data/claims.csv", 1, "period_start", "tomorrow")
     tiny.set_cell("data/claims.csv", 2, "notes", "=HYPERLINK(\"http://example.com\")")
-    tiny.edit_text("data/action_targets.csv", "12 - 10 = 2.", "12 - 10 = 2.,surplus")
+    tiny.edit_text("data/action_targets.csv", "12 - 10 = 2.,", "12 - 10 = 2.,,surplus")
     result = CliRunner().invoke(app, ["validate", str(tiny.root), "--sources-dir",
                                       str(tiny.sources)])
     assert result.exit_code == 1

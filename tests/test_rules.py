@@ -67,7 +67,8 @@ def unsupported_type(p):
     p.path("schemas/claims.json").write_text(json.dumps(schema), encoding="utf-8")
 
 
-HEADER_ACTION_EVIDENCE = "evidence_id,action_id,source_id,quote,notes\n"
+HEADER_ACTION_EVIDENCE = ("evidence_id,action_id,source_id,quote,notes,quote_start,quote_end,"
+                          "quote_location\n")
 CASES = {
     # the descriptor
     "descriptor-error": (write("datapackage.json", "{not json"),
@@ -99,10 +100,10 @@ CASES = {
     "blank-row": (text(TARGETS, "\na-001,2,", "\n\na-001,2,"),  # its key is empty too, as in
                   [("blank-row", TARGETS, 2, None),                  # frictionless
                    ("primary-key", TARGETS, 2, "action_id, target_no")]),
-    "missing-cell": (text(TARGETS, "12 - 10 = 2.", "12 - 10 = 2.\na-001,3,,,1,stated"),
-                     [("missing-cell", TARGETS, 3, "notes"),
+    "missing-cell": (text(TARGETS, "12 - 10 = 2.,", "12 - 10 = 2.,\na-001,3,,,1,stated,"),
+                     [("missing-cell", TARGETS, 3, "evidence_id"),
                       ("target-count-exceeds-total", ACTIONS, 1, "target_count_total")]),
-    "extra-cell": (text(TARGETS, "12 - 10 = 2.", "12 - 10 = 2.,surplus"),
+    "extra-cell": (text(TARGETS, "12 - 10 = 2.,", "12 - 10 = 2.,,surplus"),
                    [("extra-cell", TARGETS, 2, None)]),
     "type-error": (cell(CLAIMS, 1, "period_start", "2023-10-32"),
                    [("type-error", CLAIMS, 1, "period_start")]),

@@ -20,7 +20,7 @@ from .problems import Problem
 
 Expression = ibis.expr.types.BooleanValue
 MODEL = ("sources", "entities", "entity_aliases", "claims", "claim_evidence", "actions",
-         "action_targets", "action_evidence")
+         "action_targets", "action_evidence", "list_entries", "links")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Synthetic packages of the cnru model, for benchmarks and validator tests.
 
 `synthesize(template, out, claims, seed)` writes a complete, valid package beside its own
-archived texts: the template's descriptor and schemas, the eight tables and `sources/*.txt`.
+archived texts: the template's descriptor and schemas, its tables and `sources/*.txt`.
 Every quote, alias and attribution is a verbatim substring of a generated text; dates, periods,
 figures and counts follow every rule of `cnru.validate`. `corrupt=K` then plants K errors of
 mixed kinds and lists them in `planted.json`, so a test can check that each one is reported.
@@ -59,6 +59,36 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                        "target_count", "target_count_basis", "notes"),
     "action_evidence": ("evidence_id", "action_id", "source_id", "quote", "notes"),
 }
+# Columns the generator leaves at one value, after the columns above: (column, cell) pairs.
+# The official-record tables (list entries, links) are written with their header only.
+CONSTANT: dict[str, tuple[tuple[str, str], ...]] = {
+    "sources": (("source_kind", "news-report"), ("published_date_not_before", ""),
+                ("published_date_not_after", ""), ("republished_by_entity_id", ""),
+                ("copy_origin", ""), ("licence_note", "")),
+    "entities": (("country_basis", ""),),
+    "claim_evidence": (("quote_start", ""), ("quote_end", ""), ("quote_location", ""),
+                       ("figure_min", ""), ("figure_max", "")),
+    "actions": (("issued_by_entity_id", ""), ("legal_basis_as_stated", ""),
+                ("action_date_not_before", ""), ("action_date_not_after", "")),
+    "action_targets": (("evidence_id", ""),),
+    "action_evidence": (("quote_start", ""), ("quote_end", ""), ("quote_location", "")),
+}
+HEADER_ONLY: dict[str, tuple[str, ...]] = {
+    "list_entries": ("entry_id", "entity_id", "action_id", "source_id", "name_as_listed",
+                     "country_as_listed", "address_as_listed", "federal_register_as_listed",
+                     "license_requirement_as_listed", "notes"),
+    "links": ("link_id", "link_type", "claim_id", "related_claim_id", "action_id", "notes"),
+}
+
+
+def all_columns(name: str) -> tuple[str, ...]:
+    if name in HEADER_ONLY:
+        return HEADER_ONLY[name]
+    return COLUMNS[name] + tuple(column for column, _ in CONSTANT.get(name, ()))
+
+
+TAILS = {name: "".join("," + cell for _, cell in pairs) + "\n"  # cells that need no quoting
+         for name, pairs in CONSTANT.items()}
 
 CLAIMS_PER_SOURCE = 100
 MIN_SOURCES = 3
@@ -1384,21 +1414,22 @@ class SourceBuilder:
 
 
 class Files:
-    """A thread that writes: the eight CSV files, a chunk per source, and the archived texts,
-    so that the disk works while the next source is generated."""
+    """A thread that writes: the CSV files, a chunk per source, and the archived texts, so that
+    the disk works while the next source is generated."""
 
     def __init__(self, out: Path):
         self.out = out
         self.files = ExitStack()
         self.csv = {name: self.files.enter_context((out / "data" / f"{name}.csv").open(
-            "w", encoding="utf-8", newline="", buffering=1 << 20)) for name in COLUMNS}
-        self.rows = dict.fromkeys(COLUMNS, 0)
+            "w", encoding="utf-8", newline="", buffering=1 << 20))
+            for name in (*COLUMNS, *HEADER_ONLY)}
+        self.rows = dict.fromkeys((*COLUMNS, *HEADER_ONLY), 0)
         self.queue: queue.Queue = queue.Queue(maxsize=64)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self.run, name="cnru-synth-writer", daemon=True)
         self.thread.start()
-        for name, columns in COLUMNS.items():
-            self.queue.put((self.csv[name], line(columns)))
+        for name in self.csv:
+            self.queue.put((self.csv[name], line(all_columns(name))))
 
     def run(self) -> None:
         while (item := self.queue.get()) is not None:
@@ -1420,6 +1451,8 @@ class Files:
     def table(self, name: str, lines: list[str]) -> None:
         text = "".join(lines)
         self.rows[name] += text.count("\n")  # cells never hold a line break
+        if name in TAILS:  # the constant columns, at the end of every line
+            text = text.replace("\n", TAILS[name])
         self.put(self.csv[name], text)
 
     def put(self, target, data) -> None:
@@ -1574,9 +1607,10 @@ def synthesize(template: Path, out: Path, claims: int, seed: int, corrupt: int =
 
 
 def check_model(template: Path, descriptor: dict) -> None:
-    """The generator writes the columns of `COLUMNS`; the template must have the same."""
+    """The generator writes the columns of `all_columns`; the template must have the same."""
     resources = {r.get("name"): r for r in descriptor.get("resources", [])}
-    for name, columns in COLUMNS.items():
+    for name in (*COLUMNS, *HEADER_ONLY):
+        columns = all_columns(name)
         if name not in resources:
             raise UsageError(f"the template has no resource {name!r}")
         schema = json.loads((template / resources[name]["schema"]).read_text(encoding="utf-8"))
@@ -1590,8 +1624,8 @@ ERROR_KINDS = ("type-error", "constraint-error", "foreign-key", "primary-key", "
                "extra-cell", "quote-not-in-source", "period-order", "claim-without-evidence",
                "formula-injection")
 CLAIMS_FILE, EVIDENCE_FILE = "data/claims.csv", "data/claim_evidence.csv"
-CLAIM_FIELD = {name: index for index, name in enumerate(COLUMNS["claims"])}
-EVIDENCE_FIELD = {name: index for index, name in enumerate(COLUMNS["claim_evidence"])}
+CLAIM_FIELD = {name: index for index, name in enumerate(all_columns("claims"))}
+EVIDENCE_FIELD = {name: index for index, name in enumerate(all_columns("claim_evidence"))}
 
 
 @dataclass
@@ -1622,6 +1656,8 @@ def plan_plantings(claims: int, count: int, rng: random.Random) -> list[Planting
                       "missing-cell": "notes", "extra-cell": None, "quote-not-in-source": "quote",
                       "period-order": "period_end", "claim-without-evidence": "claim_id",
                       "formula-injection": "notes"}[code]
+        if code == "missing-cell":  # the row's last cell goes
+            field_name = all_columns("claim_evidence" if in_evidence else "claims")[-1]
         plantings.append(Planting(code, EVIDENCE_FILE if in_evidence else CLAIMS_FILE,
                                   None if in_evidence else number, field_name, number))
     return plantings
@@ -1691,7 +1727,8 @@ def edit_row(cells: list[str], planting: Planting) -> list[str] | None:
     if planting.code == "extra-cell":
         return [*cells, "extra"]
     if planting.code == "formula-injection":
-        return [*cells[:-1], FORMULA]
+        cells[(CLAIM_FIELD if planting.file == CLAIMS_FILE else EVIDENCE_FIELD)["notes"]] = FORMULA
+        return cells
     return None
 
 

@@ -19,7 +19,7 @@ SELECT claims._row,
        any_value(claims.claim_id) AS claim_id,
        any_value(claims.period_start) AS period_start,
        any_value(claims.asserted_date) AS asserted_date,
-       any_value(claims.is_forecast) AS is_forecast,
+       any_value(coalesce(claims.is_forecast, FALSE)) AS is_forecast,  -- unknown: not a forecast
        min(publication.published_by) AS published_by
 FROM typed.claims AS claims
 JOIN typed.claim_evidence AS evidence USING (claim_id)
