@@ -4,6 +4,7 @@ output, a killed or interrupted build leaves the previous build whole and nothin
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 import signal
