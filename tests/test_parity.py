@@ -88,8 +88,7 @@ def test_other_line_ends_get_the_same_problems_from_both(tiny, ends):
 
 def test_a_synthetic_package_with_planted_errors_gets_the_same_problems_from_both(tmp_path):
     from conftest import ROOT
-
-    from cnru.synth import synthesize
+    from synth import synthesize
 
     out = tmp_path / "synthetic"
     planted = synthesize(ROOT, out, claims=3_000, seed=7, corrupt=20)

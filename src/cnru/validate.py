@@ -50,7 +50,7 @@ ARCHIVE = "archive"  # the texts the package ships, looked up before the sources
 
 
 def default_sources_dir(package_dir: Path) -> Path:
-    """`sources/` in the package if it exists (where `cnru synth` writes its texts), else
+    """`sources/` in the package if it exists (where `tools/synth.py` writes its texts), else
     `../shared/sources` beside it."""
     inside = package_dir.resolve() / "sources"
     return inside if inside.is_dir() else package_dir.resolve().parent / "shared" / "sources"
