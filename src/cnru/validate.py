@@ -100,7 +100,7 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
             file_problems = read.problems
             lines[resource.relpath] = read.lines
             problems.extend(file_problems)
-            if all(p.row is not None for p in file_problems):  # blank lines, not the file
+            if read.created:  # its problems are of rows, blank lines or header labels
                 loaded.append(resource)
                 if resource.name == "sources":
                     archive = worker.submit(load_source_texts, cursor(con), sources,
