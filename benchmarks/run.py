@@ -82,8 +82,9 @@ def package(claims: int) -> Path:
         ROOT / "schemas", out / "schemas").diff_files
     if not current:
         shutil.rmtree(out, ignore_errors=True)  # stale, or an interrupted generation
-        subprocess.run([str(BIN / "cnru"), "synth", str(out), "--claims", str(claims),
-                        "--seed", "1"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, str(ROOT / "tools" / "synth.py"), str(out),
+                        "--claims", str(claims), "--seed", "1"], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
     shutil.rmtree(out / "scripts", ignore_errors=True)
     shutil.copytree(ROOT / "scripts", out / "scripts")
     return out

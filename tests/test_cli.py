@@ -206,7 +206,7 @@ def test_every_output_says_the_sources_were_not_checked(tiny, output):
 
 
 def test_the_default_sources_are_those_in_the_package(tiny):
-    """The tiny package, like one `cnru synth` writes, has its texts in sources/."""
+    """The tiny package, like one `tools/synth.py` writes, has its texts in sources/."""
     result = invoke("validate", tiny.root)
     assert result.exit_code == 0, result.stdout
     assert result.stdout == "valid: 0 error(s), 0 warning(s)\n"

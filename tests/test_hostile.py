@@ -224,6 +224,22 @@ def test_an_extra_header_column_is_named_however_long_the_header(tiny):
         "'reviewer_comments_added_later' (column 23)")
 
 
+def test_a_blank_and_a_repeated_label_are_named_and_the_rows_still_checked(tiny):
+    tiny.set_cell("data/claims.csv", 2, "stance", "suggests")
+    tiny.edit_text("data/claims.csv", "claim_id,subject_entity_id,predicate,",
+                   "claim_id,,claim_id,")
+    report = validate_package(tiny.root, tiny.sources)
+    assert {(p.code, p.file, p.line, p.field, p.value, p.message) for p in report.problems} == {
+        ("blank-label", "data/claims.csv", 1, "subject_entity_id", "",
+         "the header's column 2 is blank where 'subject_entity_id' belongs; its cells are "
+         "checked as 'subject_entity_id'"),
+        ("duplicate-label", "data/claims.csv", 1, "predicate", "claim_id",
+         "the header's column 3 repeats 'claim_id' (column 1) where 'predicate' belongs; its "
+         "cells are checked as 'predicate'"),
+        ("constraint-error", "data/claims.csv", 3, "stance", "suggests",
+         next(p.message for p in report.problems if p.code == "constraint-error"))}
+
+
 @pytest.mark.parametrize("padding", [0, 300_000])  # in the first megabyte, and far after it
 def test_a_latin_1_byte_names_its_line_and_field(tiny, padding):
     rows = tiny.rows("data/claims.csv")

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import synth
 from conftest import ROOT, SOURCES
 
-from cnru import page, synth
+from cnru import page
 from cnru.build import build
 
 SYNTHETIC_CLAIMS = 3000

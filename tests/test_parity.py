@@ -11,6 +11,7 @@ from cnru.validate import validate_package
 SCHEMA_CODES = {"type-error", "constraint-error", "missing-cell", "extra-cell", "blank-row",
                 "unique-error", "primary-key", "foreign-key"}
 ROW_LEVEL = {"primary-key", "foreign-key", "blank-row", "extra-cell"}  # compared without field
+LABEL_CODES = {"blank-label", "duplicate-label"}  # of the header: no row
 
 
 def frictionless_problems(root) -> set[tuple]:
@@ -21,13 +22,15 @@ def frictionless_problems(root) -> set[tuple]:
             if error.type in SCHEMA_CODES:
                 field = None if error.type in ROW_LEVEL else error.field_name
                 found.add((error.type, task.place, error.row_number - 1, field))
+            elif error.type in LABEL_CODES:
+                found.add((error.type, task.place, None, error.field_name))
     return found
 
 
 def cnru_problems(root, sources) -> set[tuple]:
     report = validate_package(root, sources)
     return {(p.code, p.file, p.row, None if p.code in ROW_LEVEL else p.field)
-            for p in report.problems if p.code in SCHEMA_CODES}
+            for p in report.problems if p.code in SCHEMA_CODES | LABEL_CODES}
 
 
 def test_the_tiny_package_is_valid_for_both(tiny):
@@ -65,6 +68,23 @@ def mess_up(tiny) -> None:
     tiny.set_cell("data/claim_evidence.csv", 1, "figure_value", "\u0667\u0660")  # valid: 70
 
 
+@pytest.mark.parametrize(("header", "code"), [
+    ("entity_id,source_id,,notes", "blank-label"),
+    ("entity_id,source_id,surface_form,surface_form", "duplicate-label"),
+    ("entity_id,,surface_form,surface_form", "blank-label"),
+])
+def test_a_header_label_problem_does_not_hide_the_rows_problems(tiny, header, code):
+    """A blank or repeated label is one problem, and the rows are still checked by position,
+    as frictionless checks them: the same problems from both, the rows' included."""
+    mess_up(tiny)
+    tiny.edit_text("data/entity_aliases.csv", "entity_id,source_id,surface_form,notes", header)
+    ours, theirs = cnru_problems(tiny.root, tiny.sources), frictionless_problems(tiny.root)
+    aliases = {p for p in ours if p[1] == "data/entity_aliases.csv"}
+    assert code in {p[0] for p in aliases}
+    assert {"blank-row", "extra-cell", "missing-cell"} <= {p[0] for p in aliases}
+    assert ours == theirs
+
+
 def test_a_messy_package_gets_the_same_problems_from_both(tiny):
     mess_up(tiny)
     ours, theirs = cnru_problems(tiny.root, tiny.sources), frictionless_problems(tiny.root)
@@ -88,8 +108,7 @@ def test_other_line_ends_get_the_same_problems_from_both(tiny, ends):
 
 def test_a_synthetic_package_with_planted_errors_gets_the_same_problems_from_both(tmp_path):
     from conftest import ROOT
-
-    from cnru.synth import synthesize
+    from synth import synthesize
 
     out = tmp_path / "synthetic"
     planted = synthesize(ROOT, out, claims=3_000, seed=7, corrupt=20)

@@ -97,6 +97,10 @@ CASES = {
                   [("csv-error", ACTION_EVIDENCE, None, None)]),
     "header-mismatch": (text(ACTION_EVIDENCE, "evidence_id,action_id", "evidence,action_id"),
                         [("header-mismatch", ACTION_EVIDENCE, None, None)]),
+    "blank-label": (text(ACTION_EVIDENCE, "quote,notes,", "quote,,"),
+                    [("blank-label", ACTION_EVIDENCE, None, "notes")]),
+    "duplicate-label": (text(ACTION_EVIDENCE, "quote,notes,", "quote,quote,"),
+                        [("duplicate-label", ACTION_EVIDENCE, None, "notes")]),
     # rows and cells, from the schemas
     "blank-row": (text(TARGETS, "\na-001,2,", "\n\na-001,2,"),  # its key is empty too, as in
                   [("blank-row", TARGETS, 2, None),                  # frictionless

@@ -1,5 +1,5 @@
-"""Synthetic packages (cnru.synth): valid, deterministic, in proportion, and with planted errors
-that the validator reports."""
+"""Synthetic packages (tools/synth.py): valid, deterministic, in proportion, with the Table
+Schemas' columns, and with planted errors that the validator reports; and not in the wheel."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ import csv
 import io
 import json
 import random
+import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
+import synth
 
-from cnru import synth
 from cnru.errors import UsageError
 from cnru.names import fold
 from cnru.validate import validate_package
@@ -26,9 +29,14 @@ def files_of(root: Path) -> dict[str, bytes]:
             if p.is_file()}
 
 
+def schema_fields(root: Path, name: str) -> tuple[str, ...]:
+    schema = json.loads((root / "schemas" / f"{name}.json").read_text(encoding="utf-8"))
+    return tuple(field["name"] for field in schema["fields"])
+
+
 def row_counts(root: Path) -> dict[str, int]:
     counts = {}
-    for name in synth.COLUMNS:
+    for name in synth.FILLED:
         with open(root / "data" / f"{name}.csv", encoding="utf-8", newline="") as file:
             counts[name] = sum(1 for _ in csv.reader(file)) - 1
     return counts
@@ -71,9 +79,11 @@ def test_layout_follows_the_template(package):
     assert max(t.stat().st_size for t in texts) < 20_000
 
 
-def test_csv_is_what_the_csv_module_writes(package):
-    for name in (*synth.COLUMNS, *synth.HEADER_ONLY):
-        columns = synth.all_columns(name)
+def test_csv_is_what_the_csv_module_writes_with_the_schemas_columns(package):
+    names = [path.stem for path in (TEMPLATE / "schemas").glob("*.json")]
+    assert set(synth.FILLED) < set(names)
+    for name in names:
+        columns = schema_fields(TEMPLATE, name)
         data = (package / "data" / f"{name}.csv").read_bytes()
         rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
         assert tuple(rows[0]) == columns
@@ -194,3 +204,66 @@ def test_vocabularies_fit_the_texts():
         assert item in template and "{" not in item, item
     words = [w for forms in synth.ITEMS.values() for w in forms] + list(synth.END_USES)
     assert all(w == w.lower() for w in words), "goods and end uses sit mid-sentence"
+
+
+def test_a_schema_in_another_column_order_gives_files_in_that_order(tmp_path):
+    """The generator reads the columns from the Table Schemas: a template whose claims schema
+    lists its fields in reverse gets claims.csv in reverse, with the same rows."""
+    template = tmp_path / "template"
+    template.mkdir()
+    for name in ("datapackage.json", "schemas"):
+        source = TEMPLATE / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, template / name)
+    path = template / "schemas" / "claims.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["fields"].reverse()
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    synth.synthesize(TEMPLATE, tmp_path / "usual", 300, seed=6)
+    synth.synthesize(template, tmp_path / "reversed", 300, seed=6)
+
+    def rows(root: Path) -> list[list[str]]:
+        with open(root / "data" / "claims.csv", encoding="utf-8", newline="") as file:
+            return list(csv.reader(file))
+
+    assert [row[::-1] for row in rows(tmp_path / "reversed")] == rows(tmp_path / "usual")
+    report = validate_package(tmp_path / "reversed", tmp_path / "reversed" / "sources")
+    assert report.problems == (), shown(report.problems)
+
+
+def test_a_required_column_the_generator_cannot_fill_is_refused(tmp_path):
+    template = tmp_path / "template"
+    shutil.copytree(TEMPLATE / "schemas", template / "schemas")
+    shutil.copy(TEMPLATE / "datapackage.json", template)
+    path = template / "schemas" / "claims.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["fields"].append({"name": "reviewer", "type": "string",
+                             "constraints": {"required": True}})
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    with pytest.raises(UsageError, match="^the template's claims requires 'reviewer', which "
+                       "the generator does not fill$"):
+        synth.synthesize(template, tmp_path / "out", 100, seed=1)
+
+
+def test_the_tool_runs_from_the_command_line(tmp_path):
+    tool = [sys.executable, str(TEMPLATE / "tools" / "synth.py")]
+    done = subprocess.run([*tool, str(tmp_path / "p"), "--claims", "50", "--seed", "2"],
+                          cwd=TEMPLATE, capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (0, f"wrote {tmp_path / 'p'} (50 claims, 0 planted "
+                                                 "errors)\n")
+    again = subprocess.run([*tool, str(tmp_path / "p"), "--claims", "50"], cwd=TEMPLATE,
+                           capture_output=True, text=True)
+    assert (again.returncode, again.stderr) == (1, f"Error: {tmp_path / 'p'} is not empty\n")
+
+
+def test_the_generator_is_not_part_of_the_installed_package():
+    """It lives in tools/; the wheel's packages are src/cnru's, which has no synth module, and
+    no `cnru synth` command."""
+    import importlib.util
+
+    from typer.testing import CliRunner
+
+    from cnru.cli import app
+    assert importlib.util.find_spec("cnru.synth") is None
+    assert not list((TEMPLATE / "src").rglob("synth*"))
+    result = CliRunner().invoke(app, ["synth", "out"])
+    assert result.exit_code == 2 and "No such command 'synth'" in result.output

@@ -18,15 +18,16 @@ import hashlib
 import json
 import os
 import re
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 
 from . import croissant, excel, ftm, page
+from .background import Handoff, background
 from .db import Limits, sandbox
-from .descriptor import Package, find_descriptor
+from .descriptor import Package, Resource, find_descriptor
 from .errors import BuildError, DiskFull, InvalidPackage, first_line
 from .output import MARKER, check_out, marker_text, swap, work_folder
 from .schema_sql import (
@@ -88,17 +89,16 @@ def build_into(package, out: Path, staging: Path, work: Path, sources_dir, step:
         if not checked.report.valid:
             raise InvalidPackage(checked.report)
         result = BuildResult(out, checked.package)
-        with ThreadPoolExecutor(max_workers=2) as background:
+        with background("cnru-database") as worker:
             step("writing Parquet and the database")
             # the database is filled from each Parquet file as soon as it is written
-            written = {resource.name: Future() for resource in checked.loaded}
-            database = background.submit(write_database, checked, staging, work, result,
-                                         written, limits)
+            written: Handoff[tuple[Resource, Path]] = Handoff()
+            database = worker.submit(write_database, checked, staging, work, result, written,
+                                     limits)
             try:
                 write_parquet(checked, staging, written)
             finally:
-                for file in written.values():
-                    file.cancel()  # if it was not written: the database stops waiting
+                written.close()  # if a file was not written, the database stops waiting
             database.result()
         step("running the scripts")
         run_scripts(checked.package.root, staging, work, result, limits,
@@ -198,14 +198,14 @@ def field_descriptions(checked: Checked) -> dict[str, str]:
             for name, texts in given.items()}
 
 
-def write_parquet(checked: Checked, staging: Path, written: dict[str, Future]) -> None:
-    """A Parquet file per table; `written[name]` is done with its path once it is written."""
+def write_parquet(checked: Checked, staging: Path, written: Handoff) -> None:
+    """A Parquet file per table, each handed to `written` (with its resource) once written."""
     (staging / "parquet").mkdir()
     for resource in checked.loaded:
         target = staging / "parquet" / f"{resource.name}.parquet"
         checked.con.execute(export_table(resource.name, resource.schema, str(target),
                                          parquet_metadata(checked.package, resource)))
-        written[resource.name].set_result(target)
+        written.put((resource, target))
 
 
 def parquet_metadata(package: Package, resource) -> dict[str, str]:
@@ -219,7 +219,7 @@ def parquet_metadata(package: Package, resource) -> dict[str, str]:
 
 
 def write_database(checked: Checked, staging: Path, work: Path, result: BuildResult,
-                   written: dict[str, Future], limits: Limits) -> None:
+                   written: Handoff, limits: Limits) -> None:
     """The database's tables, from the Parquet files as they are written, by a DuckDB of its
     own that writes on one thread (see above)."""
     with sandbox(staging, limits=replace(limits, threads=1), spill_in=work) as con:
@@ -230,14 +230,14 @@ def write_database(checked: Checked, staging: Path, work: Path, result: BuildRes
         con.execute(f"DETACH {DIST}")
 
 
-def write_tables(con: duckdb.DuckDBPyConnection, checked: Checked, written: dict[str, Future],
+def write_tables(con: duckdb.DuckDBPyConnection, checked: Checked, written: Handoff,
                  result: BuildResult) -> None:
     types = enum_types({r.name: r.schema for r in checked.loaded})
     for statement in create_types(types, DIST):
         con.execute(statement)
     created: set[str] = set()
-    for resource in checked.loaded:
-        rows = literal(str(written[resource.name].result()))
+    for resource, path in written:  # in the order of checked.loaded
+        rows = literal(str(path))
         con.execute(create_table(resource.name, resource.schema, types, DIST, created))
         con.execute(fill_table(resource.name, resource.schema, DIST, f"read_parquet({rows})"))
         for statement in comments(resource.name, resource.item.get("description", ""),
@@ -349,7 +349,7 @@ def run_script(con: duckdb.DuckDBPyConnection, root: Path, script: Path) -> None
 def interruptible(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     """Run `sql` in a thread of its own, so that Ctrl-C (KeyboardInterrupt in this thread)
     interrupts DuckDB at once instead of when the query ends."""
-    with ThreadPoolExecutor(max_workers=1) as worker:
+    with background("cnru-script") as worker:
         running = worker.submit(con.execute, sql)
         try:
             running.result()

@@ -270,31 +270,6 @@ def release(package: PackageArg = Path("."), out: OutOption = Path("build"),
 
 
 @app.command()
-def synth(
-    out: Annotated[Path, typer.Argument(help="Directory to write the package to.")],
-    claims: Annotated[int, typer.Option("--claims", min=1, help="Number of claims.")] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same files.")] = 0,
-    corrupt: Annotated[int, typer.Option(
-        "--corrupt", min=0, help="Plant this many known errors; their list goes to "
-        "OUT/planted.json.")] = 0,
-    template: Annotated[Path, typer.Option(
-        "--template", help="The package whose descriptor and schemas to copy.")] = Path("."),
-) -> None:
-    """Write a synthetic package of the same model at any size, for tests and benchmarks.
-
-    Its archived texts go to OUT/sources, where `cnru validate OUT` finds them.
-
-    Example: cnru synth big-package --claims 1000000 --seed 1
-    """
-    from .synth import synthesize
-
-    with failures():
-        planted = synthesize(template, out, claims, seed, corrupt)
-        stdout.print(f"wrote {out} ({claims} claims, {len(planted)} planted errors)",
-                     markup=False)
-
-
-@app.command()
 def locate(
     source_id: Annotated[str, typer.Argument(help="The source (`sources.source_id`).")],
     quote: Annotated[str, typer.Argument(help="The words to find, as the row will hold them.")],

@@ -77,9 +77,6 @@ class Package:
     def version(self) -> str:
         return str(self.descriptor.get("version", "0.0.0"))
 
-    def resource(self, name: str) -> Resource | None:
-        return next((r for r in self.resources if r.name == name), None)
-
 
 def find_descriptor(path: str | os.PathLike) -> Path:
     """The datapackage.json at `path` (a directory or the file itself)."""
@@ -109,7 +106,7 @@ def load_package(path: str | os.PathLike) -> Package:
             problems.append(Problem.of("descriptor-error", DESCRIPTOR, f"{where} is not an object"))
             continue
         check_profile(item, DESCRIPTOR, problems)
-        resource = load_resource(package, item, where)
+        resource = parse_resource(package, item, where)
         if resource is not None:
             package.resources.append(resource)
     check_with_frictionless(package, problems)
@@ -167,7 +164,7 @@ def safe_path(root: Path, value, label: str, what: str, problems: list[Problem])
     return resolved
 
 
-def load_resource(package: Package, item: dict, where: str) -> Resource | None:
+def parse_resource(package: Package, item: dict, where: str) -> Resource | None:
     problems, root = package.problems, package.root
     name = item.get("name")
     if not isinstance(name, str):

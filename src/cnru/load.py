@@ -64,6 +64,7 @@ class Lines:
 class Loaded:
     problems: list[Problem]
     lines: Lines = default(default_factory=Lines)
+    created: bool = False  # whether `typed."<name>"` was created, so its rows can be checked
 
 
 def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
@@ -76,7 +77,8 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
     (by default, beside nothing: such a file is a problem). `con` must have the readers
     registered (readers.register)."""
     problems = check_patterns(con, resource) or check_file(resource)
-    if problems:
+    labels = [p for p in problems if p.code in LABEL_CODES]  # the rows are read all the same
+    if len(labels) < len(problems):
         return Loaded(problems)
     scanned = facts() if facts else scan_file(resource.path)
     path, parsed = resource.path, None
@@ -103,8 +105,8 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
         return Loaded([lost_rows(resource, parsed, stored)])
     blanks = parsed.blanks if parsed else []
     number_rows(con, resource, blanks)
-    return Loaded([problem for row in blanks for problem in blank_line(resource, row)],
-                  Lines(parsed.shifts) if parsed else Lines())
+    return Loaded(labels + [problem for row in blanks for problem in blank_line(resource, row)],
+                  Lines(parsed.shifts) if parsed else Lines(), created=True)
 
 
 def lost_rows(resource: Resource, parsed: Parsed, stored: int) -> Problem:
@@ -165,12 +167,43 @@ def check_file(resource: Resource) -> list[Problem]:
         header = next(csv.reader(io.StringIO(text, newline="")), [])
     except csv.Error as error:
         return problem("csv-error", f"line 1: the header cannot be read as CSV: {error}", line=1)
+    if header != resource.field_names and (labels := label_problems(resource, header)):
+        return labels
     if header != resource.field_names:
         return problem("header-mismatch",
                        f"the header must be the schema's fields in order: "
                        f"{header_difference(header, resource.field_names)}",
                        value=",".join(header), line=1)
     return []
+
+
+LABEL_CODES = {"blank-label", "duplicate-label"}
+
+
+def label_problems(resource: Resource, header: list[str]) -> list[Problem]:
+    """A header whose only faults are blank labels and labels that repeat an earlier one, each
+    where the schema's own name belongs: one problem per such label, and the rows are checked
+    by position, as frictionless checks them. [] for any other header."""
+    fields = resource.field_names
+    if len(header) != len(fields):
+        return []
+    problems = []
+    for at, (label, name) in enumerate(zip(header, fields, strict=True)):
+        if label == name:
+            continue
+        if label == "":
+            problems.append(Problem.of(
+                "blank-label", resource.relpath, f"the header's column {at + 1} is blank where "
+                f"{name!r} belongs; its cells are checked as {name!r}", field=name, value=label,
+                line=1))
+        elif label in header[:at]:
+            problems.append(Problem.of(
+                "duplicate-label", resource.relpath, f"the header's column {at + 1} repeats "
+                f"{label!r} (column {header.index(label) + 1}) where {name!r} belongs; its "
+                f"cells are checked as {name!r}", field=name, value=label, line=1))
+        else:
+            return []
+    return problems
 
 
 def header_difference(header: list[str], expected: list[str]) -> str:

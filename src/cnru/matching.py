@@ -213,10 +213,6 @@ def needle(kind: str, quote: str) -> str:
     return quote if kind == "txt" else fold(quote)
 
 
-def matches(kind: str, raw: str, quote: str) -> bool:
-    return needle(kind, quote) in match_text(kind, raw)
-
-
 def reader(kind: str, raw: str) -> Reader | None:
     """The match text with raw offsets; None for `txt`, whose offsets are its own."""
     if kind == "md":

@@ -34,6 +34,8 @@ CODES: dict[str, Code] = {
     "encoding-error": Code(ERROR, "A data file is not valid UTF-8. The rest of the file is not checked.", "Re-save the file as UTF-8."),
     "csv-error": Code(ERROR, "A data file cannot be parsed as CSV (a quote inside a quoted value that is not doubled, text after a closing quote, a line over the size limit). The rest of the file is not checked.", "Fix the line named in the message."),
     "header-mismatch": Code(ERROR, "A data file's header row does not match the schema's field names and order. The rest of the file is not checked.", "Make the header exactly the schema's field names, in order."),
+    "blank-label": Code(ERROR, "A column of a data file's header is blank where the schema names a field. The rows are still checked, the column's cells as that field (as frictionless does).", "Write the schema's field name in the header."),
+    "duplicate-label": Code(ERROR, "A column of a data file's header repeats an earlier column's name where the schema names another field. The rows are still checked, the column's cells as the schema's field (as frictionless does).", "Write the schema's field name in the header."),
     # rows and cells, from the Table Schemas (the same verdicts as frictionless)
     "blank-row": Code(ERROR, "A row has no values.", "Delete the row."),
     "missing-cell": Code(ERROR, "A row has fewer cells than the schema has fields.", "Add the missing commas or values."),

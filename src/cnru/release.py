@@ -107,8 +107,9 @@ def release(built: BuildResult, dist: str | os.PathLike = "dist") -> Path:
     changelog = root / "CHANGELOG.md"
     if not changelog.is_file():
         raise BuildError("CHANGELOG.md is missing: record what changed before releasing")
-    if f"## {version}" not in changelog.read_text(encoding="utf-8"):
-        raise BuildError(f"CHANGELOG.md has no section '## {version}' for this version")
+    text = changelog.read_text(encoding="utf-8")
+    if f"## {version}" not in text and f"## [{version}]" not in text:
+        raise BuildError(f"CHANGELOG.md has no section '## [{version}]' for this version")
     stem = f"{RELEASE_NAME}-{version}"
     files = release_files(root, built)
     sums = checksums(files)

@@ -7,8 +7,10 @@
 3. the archived texts (sources.py), the rules across columns and tables (rules.py, pandera),
    look-alike entity names (names.py) and the minimum row counts of cnru.toml (assertions.py).
 
-While DuckDB loads the files, a second thread scans their bytes, reads the archive, compares
-the names and imports the rule engine; while DuckDB checks the keys, it compiles the rules.
+While DuckDB loads the files, a second thread (background.py) scans their bytes, reads the
+archive, compares the names and imports the rule engine; while DuckDB checks the keys, it
+compiles the rules. Each task is given what it needs as a value and its result is collected
+from its Future: no task waits for another.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,6 +26,7 @@ import duckdb
 
 from . import readers
 from .assertions import check_minimums
+from .background import background
 from .db import Limits, cursor, sandbox
 from .descriptor import Package, Resource, load_package
 from .load import Lines, load_resource, scan_file
@@ -50,7 +52,7 @@ ARCHIVE = "archive"  # the texts the package ships, looked up before the sources
 
 
 def default_sources_dir(package_dir: Path) -> Path:
-    """`sources/` in the package if it exists (where `cnru synth` writes its texts), else
+    """`sources/` in the package if it exists (where `tools/synth.py` writes its texts), else
     `../shared/sources` beside it."""
     inside = package_dir.resolve() / "sources"
     return inside if inside.is_dir() else package_dir.resolve().parent / "shared" / "sources"
@@ -82,13 +84,13 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
     with tempfile.TemporaryDirectory(prefix="cnru-lines-", dir=spill_in) as scratch, \
             sandbox(*allowed, Path(scratch), limits=limits, spill_in=spill_in,
                     lock=False) as con, \
-            ThreadPoolExecutor(max_workers=1) as background:
+            background("cnru-validate") as worker:
         con.execute(f"CREATE SCHEMA {TYPED}; CREATE SCHEMA context")
         readers.register(con)
         # in the order the loads below wait for them; the rules are needed last
-        scans = {r.name: background.submit(scan_file, r.path)
+        scans = {r.name: worker.submit(scan_file, r.path)
                  for r in package.resources if r.path.is_file()}
-        background.submit(prepare_rules)
+        worker.submit(prepare_rules)
         loaded, archive, look_alikes = [], None, None
         for resource in package.resources:
             step(f"reading {resource.relpath}")
@@ -98,23 +100,26 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
             file_problems = read.problems
             lines[resource.relpath] = read.lines
             problems.extend(file_problems)
-            if all(p.row is not None for p in file_problems):  # blank lines, not the file
+            if read.created:  # its problems are of rows, blank lines or header labels
                 loaded.append(resource)
                 if resource.name == "sources":
-                    archive = background.submit(load_source_texts, cursor(con), sources,
+                    archive = worker.submit(load_source_texts, cursor(con), sources,
                                                 resource.relpath, package.root / ARCHIVE)
                 if resource.name == "entities":
-                    look_alikes = background.submit(duplicate_names, cursor(con),
+                    look_alikes = worker.submit(duplicate_names, cursor(con),
                                                     resource.relpath, read.lines.line)
         names = {r.name for r in loaded}
-        planned = background.submit(compile_rules, cursor(con), names, archive)
+        # the texts the rules match quotes against: the archive is read by now, or nearly
+        texts_read = archive.result() if archive is not None else None
+        planned = worker.submit(compile_rules, cursor(con), names,
+                                texts_read[1] if texts_read else None)
         for resource in loaded:
             step(f"checking {resource.relpath} against its schema")
             problems.extend(schema_checks(con, resource, names))
         paths = {r.name: r.relpath for r in loaded}
-        if archive is not None:
+        if texts_read is not None:
             step("checking the archived sources")
-            problems.extend(archive.result()[0])
+            problems.extend(texts_read[0])
         if look_alikes is not None:
             problems.extend(look_alikes.result())
         problems.extend(check_minimums(con, package.root, paths,
@@ -125,21 +130,22 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
 
             problems.extend(rules.run_rules(plan, paths))
         texts = {}
-        if archive is not None:
-            located = archive.result()[2]
+        if texts_read is not None:
+            located = texts_read[2]
             texts = {"checked": located.found, "not_checked": located.not_checked}
         report = Report.of(with_lines(without_cascades(problems), lines), texts)
         yield Checked(package, con, report, loaded)
 
 
-def compile_rules(con: duckdb.DuckDBPyConnection, names: set[str], archive: Future | None):
-    """The rules compiled, if every table they read is loaded. Runs in the second thread, after
-    the archive (so `archive` is done), while the main thread checks the keys."""
+def compile_rules(con: duckdb.DuckDBPyConnection, names: set[str], texts):
+    """The rules compiled, if every table they read is loaded and the archived texts were read
+    (`texts`, from `load_source_texts`). Runs in the second thread while the main thread checks
+    the keys."""
     from . import rules
 
-    if not set(rules.MODEL) <= names or archive is None:
+    if not set(rules.MODEL) <= names or texts is None:
         return None
-    return rules.plan_rules(con, with_texts=archive.result()[1])
+    return rules.plan_rules(con, with_texts=texts)
 
 
 def prepare_rules() -> None:

@@ -1,4 +1,7 @@
-"""Synthetic packages of the cnru model, for benchmarks and validator tests.
+"""Synthetic packages of the cnru model, for benchmarks and validator tests: a development
+tool, not part of the installed package.
+
+    python tools/synth.py OUT --claims 10000 --seed 1 [--corrupt K] [--template .]
 
 `synthesize(template, out, claims, seed)` writes a complete, valid package beside its own
 archived texts: the template's descriptor and schemas, its tables and `sources/*.txt`.
@@ -9,6 +12,7 @@ mixed kinds and lists them in `planted.json`, so a test can check that each one 
 The texts are built source by source (about 100 claims each) from sentence templates; each
 sentence yields a few claims that share its quote. Rows are formatted from pre-quoted pieces and
 written per source, so memory stays O(sources) and the work per claim is a few string joins.
+The files' columns and their order are the template's Table Schemas' (see `FILLED`).
 The same arguments give byte-identical files.
 """
 
@@ -19,12 +23,9 @@ import hashlib
 import io
 import json
 import math
-import os
-import queue
 import random
 import re
 import shutil
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -32,11 +33,15 @@ from datetime import date, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
 
-from .errors import UsageError
+from cnru.errors import UsageError
 
 # ------------------------------------------------------------------ the model and its proportions
 
-COLUMNS: dict[str, tuple[str, ...]] = {
+# The columns the generator fills, in the order its rows hold them. Every other column of a
+# table's schema is left empty (or given its DEFAULTS value), and a table the generator does not
+# fill (the official record's list entries and links) is written with its header only: the
+# files' columns and their order are the template's Table Schemas'.
+FILLED: dict[str, tuple[str, ...]] = {
     "sources": ("source_id", "publisher_entity_id", "wire_service_entity_id", "title", "author",
                 "dateline", "published_date", "published_date_precision", "published_date_note",
                 "url", "archive_file", "archive_sha256", "language", "notes"),
@@ -59,35 +64,59 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                        "target_count", "target_count_basis", "notes"),
     "action_evidence": ("evidence_id", "action_id", "source_id", "quote", "notes"),
 }
-# Columns the generator leaves at one value, after the columns above: (column, cell) pairs.
-# The official-record tables (list entries, links) are written with their header only.
-CONSTANT: dict[str, tuple[tuple[str, str], ...]] = {
-    "sources": (("source_kind", "news-report"), ("published_date_not_before", ""),
-                ("published_date_not_after", ""), ("republished_by_entity_id", ""),
-                ("copy_origin", ""), ("licence_note", "")),
-    "claim_evidence": (("quote_start", ""), ("quote_end", ""), ("quote_location", ""),
-                       ("figure_min", ""), ("figure_max", "")),
-    "actions": (("issued_by_entity_id", ""), ("legal_basis_as_stated", ""),
-                ("action_date_not_before", ""), ("action_date_not_after", "")),
-    "action_targets": (("evidence_id", ""),),
-    "action_evidence": (("quote_start", ""), ("quote_end", ""), ("quote_location", "")),
-}
-HEADER_ONLY: dict[str, tuple[str, ...]] = {
-    "list_entries": ("entry_id", "entity_id", "action_id", "source_id", "name_as_listed",
-                     "country_as_listed", "address_as_listed", "federal_register_as_listed",
-                     "license_requirement_as_listed", "notes"),
-    "links": ("link_id", "link_type", "claim_id", "related_claim_id", "action_id", "notes"),
-}
+# One value for every row, in columns the generator does not fill.
+DEFAULTS: dict[str, dict[str, str]] = {"sources": {"source_kind": "news-report"}}
 
 
-def all_columns(name: str) -> tuple[str, ...]:
-    if name in HEADER_ONLY:
-        return HEADER_ONLY[name]
-    return COLUMNS[name] + tuple(column for column, _ in CONSTANT.get(name, ()))
+@dataclass(frozen=True)
+class Layout:
+    """One table's file: the schema's columns, and the generator's rows arranged into them."""
+
+    fields: tuple[str, ...]  # the Table Schema's, in its order
+    filled: tuple[str, ...]  # the generator's, in the order its rows hold them
+    defaults: dict[str, str]
+
+    @property
+    def position(self) -> dict[str, int]:
+        return {name: index for index, name in enumerate(self.fields)}
+
+    def arrange(self, text: str) -> str:
+        """Rows of the `filled` columns (CSV text) as rows of the schema's columns."""
+        width = len(self.filled)
+        if self.fields[:width] == self.filled:  # the common case: the rest follow, constant
+            tail = "".join("," + quote(self.defaults.get(name, ""))
+                           for name in self.fields[width:])
+            return text.replace("\n", tail + "\n") if tail else text
+        rows = csv.reader(io.StringIO(text, newline=""))
+        return "".join(line(dict(zip(self.filled, row, strict=True)).get(
+            name, self.defaults.get(name, "")) for name in self.fields) for row in rows)
 
 
-TAILS = {name: "".join("," + cell for _, cell in pairs) + "\n"  # cells that need no quoting
-         for name, pairs in CONSTANT.items()}
+def layouts(template: Path, descriptor: dict) -> dict[str, Layout]:
+    """Each resource's layout, from its Table Schema; a UsageError if the generator cannot fill
+    the template's model (a column it fills is missing, or a required column it does not fill
+    has no default)."""
+    found = {}
+    for resource in descriptor.get("resources", []):
+        name = resource["name"]
+        schema = json.loads((template / resource["schema"]).read_text(encoding="utf-8"))
+        fields = tuple(f["name"] for f in schema["fields"])
+        filled, defaults = FILLED.get(name, ()), DEFAULTS.get(name, {})
+        missing = [column for column in filled if column not in fields]
+        if missing:
+            raise UsageError(f"the template's {name} has no column {missing[0]!r}")
+        unfilled = [f["name"] for f in schema["fields"]
+                    if f.get("constraints", {}).get("required") and f["name"] not in filled
+                    and f["name"] not in defaults]
+        if unfilled and filled:
+            raise UsageError(f"the template's {name} requires {unfilled[0]!r}, which the "
+                             "generator does not fill")
+        found[name] = Layout(fields, filled, defaults)
+    absent = [name for name in FILLED if name not in found]
+    if absent:
+        raise UsageError(f"the template has no resource {absent[0]!r}")
+    return found
+
 
 CLAIMS_PER_SOURCE = 100
 MIN_SOURCES = 3
@@ -1415,58 +1444,25 @@ class SourceBuilder:
 
 
 class Files:
-    """A thread that writes: the CSV files, a chunk per source, and the archived texts, so that
-    the disk works while the next source is generated."""
+    """The package's CSV files, written a chunk per source in their schemas' column order, and
+    the archived texts."""
 
-    def __init__(self, out: Path):
-        self.out = out
+    def __init__(self, out: Path, tables: dict[str, Layout]):
+        self.layouts = tables
         self.files = ExitStack()
         self.csv = {name: self.files.enter_context((out / "data" / f"{name}.csv").open(
-            "w", encoding="utf-8", newline="", buffering=1 << 20))
-            for name in (*COLUMNS, *HEADER_ONLY)}
-        self.rows = dict.fromkeys((*COLUMNS, *HEADER_ONLY), 0)
-        self.queue: queue.Queue = queue.Queue(maxsize=64)
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self.run, name="cnru-synth-writer", daemon=True)
-        self.thread.start()
-        for name in self.csv:
-            self.queue.put((self.csv[name], line(all_columns(name))))
-
-    def run(self) -> None:
-        while (item := self.queue.get()) is not None:
-            if self.error is not None:
-                continue
-            target, data = item
-            try:
-                if isinstance(target, Path):  # an archived text: the fewest system calls
-                    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-                    try:
-                        os.write(descriptor, data)
-                    finally:
-                        os.close(descriptor)
-                else:
-                    target.write(data)
-            except BaseException as error:  # re-raised in the generating thread
-                self.error = error
+            "w", encoding="utf-8", newline="", buffering=1 << 20)) for name in tables}
+        self.rows = dict.fromkeys(tables, 0)
+        for name, layout in tables.items():
+            self.csv[name].write(line(layout.fields))
 
     def table(self, name: str, lines: list[str]) -> None:
         text = "".join(lines)
         self.rows[name] += text.count("\n")  # cells never hold a line break
-        if name in TAILS:  # the constant columns, at the end of every line
-            text = text.replace("\n", TAILS[name])
-        self.put(self.csv[name], text)
-
-    def put(self, target, data) -> None:
-        if self.error is not None:
-            raise self.error
-        self.queue.put((target, data))
+        self.csv[name].write(self.layouts[name].arrange(text))
 
     def close(self) -> None:
-        self.queue.put(None)
-        self.thread.join()
         self.files.close()
-        if self.error is not None:
-            raise self.error
 
 
 def id_format(prefix: str, count: int, digits: int) -> str:
@@ -1487,7 +1483,8 @@ class Numbers:
     action_evidence: int = 0
 
 
-def generate(out: Path, claims: int, rng: random.Random) -> dict[str, int]:
+def generate(out: Path, claims: int, rng: random.Random, tables: dict[str, Layout],
+             ) -> dict[str, int]:
     """Write data/*.csv and sources/*.txt; return the row count of each table."""
     source_count = max(MIN_SOURCES, round(claims / CLAIMS_PER_SOURCE))
     sources = plan_sources(source_count, rng)
@@ -1497,7 +1494,7 @@ def generate(out: Path, claims: int, rng: random.Random) -> dict[str, int]:
                       id_format("a", action_total, 3), id_format("ae", 2 * action_total + 1, 4))
     factory = EntityFactory(rng)
     (out / "sources").mkdir()
-    files = Files(out)
+    files = Files(out, tables)
     try:
         entities, aliases = base_entity_rows(sources[0], sources[1])
         files.table("entities", [entities])
@@ -1515,7 +1512,7 @@ def generate(out: Path, claims: int, rng: random.Random) -> dict[str, int]:
             data = text.encode("utf-8")
             digest = hashlib.sha256(data).hexdigest()
             name = f"{index:06d}_{digest[:16]}.txt"
-            files.put(out / "sources" / name, data)
+            (out / "sources" / name).write_bytes(data)
             files.table("sources", [line([source.source_id, *cells[:-1], name, digest, "en",
                                           cells[-1]])])
             write_rows(files, builder.built, numbers)
@@ -1583,12 +1580,12 @@ def synthesize(template: Path, out: Path, claims: int, seed: int, corrupt: int =
     if out.exists() and any(out.iterdir()):
         raise UsageError(f"{out} is not empty")
     descriptor = json.loads((template / "datapackage.json").read_text(encoding="utf-8"))
-    check_model(template, descriptor)
+    tables = layouts(template, descriptor)
     (out / "data").mkdir(parents=True, exist_ok=True)
     shutil.copytree(template / "schemas", out / "schemas")
     if (template / "scripts").is_dir():  # the model's build SQL, so the package builds the same
         shutil.copytree(template / "scripts", out / "scripts")
-    generate(out, claims, random.Random(seed))
+    generate(out, claims, random.Random(seed), tables)
     descriptor.update({
         "name": "cnru-synthetic",
         "title": f"Synthetic package of the {descriptor.get('name', 'cnru')} model",
@@ -1602,21 +1599,9 @@ def synthesize(template: Path, out: Path, claims: int, seed: int, corrupt: int =
                                           + "\n", encoding="utf-8")
     if not corrupt:
         return []
-    planted = plant(out, claims, seed, corrupt)
+    planted = plant(out, claims, seed, corrupt, tables)
     (out / "planted.json").write_text(json.dumps(planted, indent=2) + "\n", encoding="utf-8")
     return planted
-
-
-def check_model(template: Path, descriptor: dict) -> None:
-    """The generator writes the columns of `all_columns`; the template must have the same."""
-    resources = {r.get("name"): r for r in descriptor.get("resources", [])}
-    for name in (*COLUMNS, *HEADER_ONLY):
-        columns = all_columns(name)
-        if name not in resources:
-            raise UsageError(f"the template has no resource {name!r}")
-        schema = json.loads((template / resources[name]["schema"]).read_text(encoding="utf-8"))
-        if tuple(f["name"] for f in schema["fields"]) != columns:
-            raise UsageError(f"the template's {name} fields differ from the generator's")
 
 
 # ------------------------------------------------------------------ planted errors
@@ -1625,8 +1610,19 @@ ERROR_KINDS = ("type-error", "constraint-error", "foreign-key", "primary-key", "
                "extra-cell", "quote-not-in-source", "period-order", "claim-without-evidence",
                "formula-injection")
 CLAIMS_FILE, EVIDENCE_FILE = "data/claims.csv", "data/claim_evidence.csv"
-CLAIM_FIELD = {name: index for index, name in enumerate(all_columns("claims"))}
-EVIDENCE_FIELD = {name: index for index, name in enumerate(all_columns("claim_evidence"))}
+# the field each kind of error is planted in (and reported on)
+PLANTED_FIELD = {"type-error": "period_start", "constraint-error": "predicate",
+                 "foreign-key": "subject_entity_id", "primary-key": "evidence_id",
+                 "extra-cell": None, "quote-not-in-source": "quote", "period-order": "period_end",
+                 "claim-without-evidence": "claim_id", "formula-injection": "notes"}
+FORMULA = '=HYPERLINK("https://example.com/","details")'
+CHANGES = {"formula-injection": {"notes": FORMULA},
+           "type-error": {"period_start": "2023-13-45"},
+           "constraint-error": {"predicate": "sells-to"},
+           # aligned with its precision, early enough for any source
+           "period-order": {"period_start": "2019-01-01", "period_end": "2018-12-31",
+                            "period_precision": "year",
+                            "period_note": "Planted: the period ends before it starts."}}
 
 
 @dataclass
@@ -1641,7 +1637,8 @@ class Planting:
         return {"code": self.code, "file": self.file, "row": self.row, "field": self.field}
 
 
-def plan_plantings(claims: int, count: int, rng: random.Random) -> list[Planting]:
+def plan_plantings(claims: int, count: int, rng: random.Random,
+                   tables: dict[str, Layout]) -> list[Planting]:
     """Each error on its own claim (never claim 1, whose first evidence id `primary-key`
     repeats); the kinds that may sit in either table alternate between claims and evidence."""
     numbers = rng.sample(range(2, claims + 1), count)
@@ -1652,110 +1649,99 @@ def plan_plantings(claims: int, count: int, rng: random.Random) -> list[Planting
         in_evidence = (code in ("primary-key", "quote-not-in-source") or
                        code in ("missing-cell", "extra-cell", "formula-injection")
                        and occurrence % 2 == 1)
-        field_name = {"type-error": "period_start", "constraint-error": "predicate",
-                      "foreign-key": "subject_entity_id", "primary-key": "evidence_id",
-                      "missing-cell": "notes", "extra-cell": None, "quote-not-in-source": "quote",
-                      "period-order": "period_end", "claim-without-evidence": "claim_id",
-                      "formula-injection": "notes"}[code]
-        if code == "missing-cell":  # the row's last cell goes
-            field_name = all_columns("claim_evidence" if in_evidence else "claims")[-1]
+        table = "claim_evidence" if in_evidence else "claims"
+        # a missing cell is the row's last
+        field_name = tables[table].fields[-1] if code == "missing-cell" else PLANTED_FIELD[code]
         plantings.append(Planting(code, EVIDENCE_FILE if in_evidence else CLAIMS_FILE,
                                   None if in_evidence else number, field_name, number))
     return plantings
 
 
-def plant(out: Path, claims: int, seed: int, count: int) -> list[dict]:
+def plant(out: Path, claims: int, seed: int, count: int, tables: dict[str, Layout],
+          ) -> list[dict]:
     """Rewrite claims.csv and claim_evidence.csv with `count` errors; list them."""
     rng = random.Random(f"cnru.synth plantings {seed}")
-    plantings = plan_plantings(claims, count, rng)
+    plantings = plan_plantings(claims, count, rng, tables)
     claim_id = id_format("c", claims, 4)
-    in_claims = {p.claim: p for p in plantings if p.file == CLAIMS_FILE}
-    rewrite(out / CLAIMS_FILE, lambda number, _: in_claims.get(number), edit_claim)
+    claim, evidence = tables["claims"].position, tables["claim_evidence"].position
+    in_claims = {claim_id % p.claim: p for p in plantings if p.file == CLAIMS_FILE}
+    rewrite(out / CLAIMS_FILE, claim["claim_id"], in_claims, lambda cells, planting:
+            edit(cells, planting, claim, first_id=""))
     in_evidence = {claim_id % p.claim: p for p in plantings if p.file == EVIDENCE_FILE}
     dropped = {claim_id % p.claim for p in plantings if p.code == "claim-without-evidence"}
-    with open(out / EVIDENCE_FILE, encoding="utf-8") as file:
-        file.readline()
-        first_id = file.readline().split(",", 1)[0]  # claim 1's, never dropped nor edited
-    rewrite(out / EVIDENCE_FILE, evidence_planting(in_evidence),
-            lambda cells, planting: edit_evidence(cells, planting, first_id), dropped)
+    with open(out / EVIDENCE_FILE, encoding="utf-8", newline="") as file:
+        rows = csv.reader(file)
+        next(rows)
+        first_id = next(rows)[evidence["evidence_id"]]  # claim 1's, never dropped nor edited
+    rewrite(out / EVIDENCE_FILE, evidence["claim_id"], in_evidence, lambda cells, planting:
+            edit(cells, planting, evidence, first_id), dropped)
     return [p.record() for p in plantings]
 
 
-def evidence_planting(by_claim: dict[str, Planting]) -> Callable[[int, str], Planting | None]:
-    """The planting for an evidence row: the first row of its claim, once."""
-    def find(number: int, text: str) -> Planting | None:
-        planting = by_claim.pop(text.split(",", 2)[1], None)
+def rewrite(path: Path, claim_column: int, plantings: dict[str, Planting],
+            change: Callable[[list[str], Planting], list[str]],
+            dropped: set[str] = frozenset()) -> None:
+    """Rewrite `path`: rows of `dropped` claims left out, and the first row of each planted
+    claim changed (its row number noted in the planting)."""
+    with open(path, encoding="utf-8", newline="") as source:
+        rows = list(csv.reader(source))
+    kept = [rows[0]]
+    for cells in rows[1:]:
+        if cells[claim_column] in dropped:
+            continue
+        planting = plantings.pop(cells[claim_column], None)
         if planting is not None:
-            planting.row = number
-        return planting
-    return find
-
-
-def rewrite(path: Path, planting_for: Callable[[int, str], Planting | None],
-            edit: Callable[[list[str], Planting], list[str]],
-            dropped: set[str] | None = None) -> None:
-    """Stream `path` to a new file: rows of `dropped` claims left out, planted rows edited."""
+            planting.row = len(kept)
+            cells = change(cells, planting)
+        kept.append(cells)
     temporary = path.with_suffix(".tmp")
-    with open(path, encoding="utf-8", newline="") as source, \
-            open(temporary, "w", encoding="utf-8", newline="") as target:
-        target.write(source.readline())
-        number = 0
-        for text in source:
-            if dropped and text.split(",", 2)[1] in dropped:
-                continue
-            number += 1
-            planting = planting_for(number, text)
-            if planting is not None:
-                cells = next(csv.reader([text]))
-                text = write_cells(edit(cells, planting))
-            target.write(text)
+    with open(temporary, "w", encoding="utf-8", newline="") as target:
+        csv.writer(target, lineterminator="\n").writerows(kept)
     temporary.replace(path)
 
 
-def write_cells(cells: list[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(cells)
-    return buffer.getvalue()
-
-
-FORMULA = '=HYPERLINK("https://example.com/","details")'
-
-
-def edit_row(cells: list[str], planting: Planting) -> list[str] | None:
-    """The edits both tables share; None for the others."""
-    if planting.code == "missing-cell":
+def edit(cells: list[str], planting: Planting, field: dict[str, int], first_id: str,
+         ) -> list[str]:
+    """The row with its planted error."""
+    code = planting.code
+    if code == "missing-cell":
         return cells[:-1]
-    if planting.code == "extra-cell":
+    if code == "extra-cell":
         return [*cells, "extra"]
-    if planting.code == "formula-injection":
-        cells[(CLAIM_FIELD if planting.file == CLAIMS_FILE else EVIDENCE_FIELD)["notes"]] = FORMULA
-        return cells
-    return None
-
-
-def edit_claim(cells: list[str], planting: Planting) -> list[str]:
-    shared = edit_row(cells, planting)
-    if shared is not None:
-        return shared
-    code, field = planting.code, CLAIM_FIELD
-    if code == "type-error":
-        cells[field["period_start"]] = "2023-13-45"
-    elif code == "constraint-error":
-        cells[field["predicate"]] = "sells-to"
+    if code == "quote-not-in-source":  # a word added: every substring stays in it
+        changes = {"quote": "Allegedly, " + cells[field["quote"]]}
     elif code == "foreign-key":
-        cells[field["subject_entity_id"]] = f"no-such-entity-{planting.claim}"
-    elif code == "period-order":  # aligned with its precision, early enough for any source
-        cells[field["period_start"]:field["period_note"] + 1] = [
-            "2019-01-01", "2018-12-31", "year", "Planted: the period ends before it starts."]
-    return cells  # claim-without-evidence: the row stays, its evidence rows go
-
-
-def edit_evidence(cells: list[str], planting: Planting, first_id: str) -> list[str]:
-    shared = edit_row(cells, planting)
-    if shared is not None:
-        return shared
-    if planting.code == "primary-key":
-        cells[EVIDENCE_FIELD["evidence_id"]] = first_id
-    elif planting.code == "quote-not-in-source":  # a word added: every substring stays in it
-        cells[EVIDENCE_FIELD["quote"]] = "Allegedly, " + cells[EVIDENCE_FIELD["quote"]]
+        changes = {"subject_entity_id": f"no-such-entity-{planting.claim}"}
+    elif code == "primary-key":
+        changes = {"evidence_id": first_id}
+    else:  # claim-without-evidence: the row stays, its evidence rows go
+        changes = CHANGES.get(code, {})
+    for name, value in changes.items():
+        cells[field[name]] = value
     return cells
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description="Write a synthetic package of the cnru model.")
+    parser.add_argument("out", type=Path, help="directory to write the package to")
+    parser.add_argument("--claims", type=int, default=10_000, help="number of claims")
+    parser.add_argument("--seed", type=int, default=0, help="random seed; same seed, same files")
+    parser.add_argument("--corrupt", type=int, default=0,
+                        help="plant this many known errors, listed in OUT/planted.json")
+    parser.add_argument("--template", type=Path, default=Path("."),
+                        help="the package whose descriptor, schemas and scripts to copy")
+    args = parser.parse_args(argv)
+    try:
+        planted = synthesize(args.template, args.out, args.claims, args.seed, args.corrupt)
+    except UsageError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.out} ({args.claims} claims, {len(planted)} planted errors)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
