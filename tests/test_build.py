@@ -103,6 +103,23 @@ def test_every_column_of_every_table_view_and_summary_has_a_comment(built):
     assert stance == stance_field["description"]  # from the Table Schema
 
 
+def test_actions_detailed_shows_the_issuer_legal_basis_and_date_bounds(built):
+    actions = {row["action_id"]: row for row in csv_rows("actions")}
+    names = {row["entity_id"]: row["name"] for row in csv_rows("entities")}
+    with duckdb.connect(str(built / "cnru.duckdb"), read_only=True) as con:
+        rows = con.execute("SELECT action_id, issued_by_name, legal_basis_as_stated, "
+                           "action_date_not_before, action_date_not_after "
+                           "FROM actions_detailed").fetchall()
+    assert len(rows) == len(actions)
+    for action_id, issuer, basis, not_before, not_after in rows:
+        row = actions[action_id]
+        assert issuer == names.get(row["issued_by_entity_id"])
+        assert basis == (row["legal_basis_as_stated"] or None)
+        assert str(not_before or "") == row["action_date_not_before"]
+        assert str(not_after or "") == row["action_date_not_after"]
+    assert any(issuer for _, issuer, *_ in rows) and any(basis for _, _, basis, *_ in rows)
+
+
 def test_keys_are_declared_in_the_database_as_the_descriptor_declares_them(built, tmp_path):
     copy = tmp_path / "copy.duckdb"
     shutil.copy(built / "cnru.duckdb", copy)

@@ -68,6 +68,14 @@ def unsupported_type(p):
     p.path("schemas/claims.json").write_text(json.dumps(schema), encoding="utf-8")
 
 
+def evidence_of_another_action(p):
+    """A second action with its own evidence row, which the first action's target cites."""
+    p.add_row(ACTIONS, **dict(p.rows(ACTIONS)[0], action_id="a-002"))
+    p.add_row(ACTION_EVIDENCE, **dict(p.rows(ACTION_EVIDENCE)[0], evidence_id="ae-0011",
+                                      action_id="a-002"))
+    p.set_cell(TARGETS, 1, "evidence_id", "ae-0011")
+
+
 HEADER_ACTION_EVIDENCE = ("evidence_id,action_id,source_id,quote,notes,quote_start,quote_end,"
                           "quote_location\n")
 CASES = {
@@ -168,6 +176,9 @@ CASES = {
     "target-count-exceeds-total": (
         cell(ACTIONS, 1, "target_count_total", "9"),
         [("target-count-exceeds-total", ACTIONS, 1, "target_count_total")]),
+    "target-evidence-other-action": (evidence_of_another_action,
+                                     [("target-evidence-other-action", TARGETS, 1,
+                                       "evidence_id")]),
     "link-target-mismatch": (cell(LINKS, 1, "related_claim_id", "c-0001"),
                              [("link-target-mismatch", LINKS, 1, "link_type")]),
     "date-bounds-order": (cell(SOURCES_CSV, 3, "published_date_not_after", "2024-03-01"),
@@ -311,6 +322,8 @@ MESSAGES = {
     "figure-outside-bounds": "figure_value lies outside figure_min and figure_max",
     "country-basis-mismatch": "country_basis says how the quote establishes country: give it "
                               "exactly when country is given",
+    "target-evidence-other-action": "the evidence row is evidence of a-002, not of the "
+                                    "target's action a-001",
     "quote-offset-incomplete": "quote_start and quote_end go together: give both, or neither",
     "quote-offset-mismatch": "the text at quote_start-quote_end does not match the quote; its "
                              "first match is at 126-272",

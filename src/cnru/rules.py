@@ -300,6 +300,19 @@ def target_count_exceeds_total(t: Tables) -> Target:
                   "the action's target counts from one source add up to more than its total")
 
 
+@rule("target-evidence-other-action")
+def target_evidence_other_action(t: Tables) -> Target:
+    pairs = t.context("target_evidence").mutate(resource=ibis.literal("action_targets"),
+                                                field=ibis.literal("evidence_id"))
+
+    def explain(case: dict) -> str:
+        return (f"the evidence row is evidence of {case['evidence_action_id']}, not of the "
+                f"target's action {case['action_id']}")
+
+    return Target(pairs, pairs.evidence_action_id == pairs.action_id,
+                  "the evidence row is evidence of another action", explain=explain)
+
+
 @rule("unknown-reference")
 def unknown_reference(t: Tables) -> Target:
     references = t.context("note_references")

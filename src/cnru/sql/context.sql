@@ -86,6 +86,13 @@ FROM typed.actions AS actions
 LEFT JOIN per_source USING (action_id)
 GROUP BY ALL;
 
+-- Each target beside the action its evidence row is evidence of.
+CREATE OR REPLACE VIEW context.target_evidence AS
+SELECT targets._row, targets.action_id, targets.evidence_id,
+       evidence.action_id AS evidence_action_id
+FROM typed.action_targets AS targets
+JOIN typed.action_evidence AS evidence USING (evidence_id);
+
 -- Every text that must appear verbatim in the archived text of a source, beside whether it does
 -- under the matching rule.
 CREATE OR REPLACE VIEW context.verbatim AS
