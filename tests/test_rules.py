@@ -3,6 +3,7 @@ row and field (and nothing else, unless the case says what else must be reported
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -16,6 +17,7 @@ ACTIONS, TARGETS = "data/actions.csv", "data/action_targets.csv"
 ALIASES, SOURCES_CSV = "data/entity_aliases.csv", "data/sources.csv"
 ACTION_EVIDENCE = "data/action_evidence.csv"
 LINKS, LIST_ENTRIES = "data/links.csv", "data/list_entries.csv"
+IDENTIFIERS = "data/entity_identifiers.csv"
 
 
 def write(name, content):
@@ -74,6 +76,20 @@ def evidence_of_another_action(p):
     p.add_row(ACTION_EVIDENCE, **dict(p.rows(ACTION_EVIDENCE)[0], evidence_id="ae-0011",
                                       action_id="a-002"))
     p.set_cell(TARGETS, 1, "evidence_id", "ae-0011")
+
+
+def identifier(scheme, value, quote=None, entity="acme-optics", words=None):
+    """An identifier of an entity, stated in a line added to the end of the tiny text (whose
+    hash is updated, so that only the identifier's own problems are reported)."""
+    def mutate(p):
+        if words is not None:
+            path = p.path("sources/tiny.txt")
+            path.write_bytes(path.read_bytes() + words.encode("utf-8") + b"\n")
+            p.set_cell(SOURCES_CSV, 1, "archive_sha256",
+                       hashlib.sha256(path.read_bytes()).hexdigest())
+        p.add_row(IDENTIFIERS, entity_id=entity, scheme=scheme, identifier=value,
+                  source_id="example-news", quote=words if quote is None else quote, notes="")
+    return mutate
 
 
 HEADER_ACTION_EVIDENCE = ("evidence_id,action_id,source_id,quote,notes,quote_start,quote_end,"
@@ -181,6 +197,8 @@ CASES = {
                                        "evidence_id")]),
     "link-target-mismatch": (cell(LINKS, 1, "related_claim_id", "c-0001"),
                              [("link-target-mismatch", LINKS, 1, "link_type")]),
+    "identifier-pattern": (identifier("lei", "12345", words="Acme Optics has the LEI 12345."),
+                           [("identifier-pattern", IDENTIFIERS, 1, "identifier")]),
     "date-bounds-order": (cell(SOURCES_CSV, 3, "published_date_not_after", "2024-03-01"),
                           [("date-bounds-order", SOURCES_CSV, 3, "published_date_not_after")]),
     "date-outside-bounds": (cell(ACTIONS, 1, "action_date_not_before", "2024-03-16"),
@@ -324,6 +342,7 @@ MESSAGES = {
                               "exactly when country is given",
     "target-evidence-other-action": "the evidence row is evidence of a-002, not of the "
                                     "target's action a-001",
+    "identifier-pattern": "not a lei identifier: the scheme's pattern is [A-Z0-9]{18}[0-9]{2}",
     "quote-offset-incomplete": "quote_start and quote_end go together: give both, or neither",
     "quote-offset-mismatch": "the text at quote_start-quote_end does not match the quote; its "
                              "first match is at 126-272",
@@ -381,3 +400,32 @@ def test_the_matching_rule_by_kind_of_text(tiny, file, field, value, reported):
     problems = {(p.code, p.file, p.row, p.field)
                 for p in validate_package(tiny.root, tiny.sources).problems}
     assert (("quote-not-in-source", file, row, field) in problems) == reported
+
+
+@pytest.mark.parametrize(("scheme", "value", "fits"), [
+    ("wikidata", "Q42", True), ("wikidata", "Q0", False), ("wikidata", "q42", False),
+    ("wikidata", "Q42x", False),
+    ("lei", "ABCDEFGHIJ1234567890", True), ("lei", "abcdefghij1234567890", False),
+    ("lei", "ABCDEFGHIJ12345678X0", False), ("lei", "ABCDEFGHIJ123456789", False),
+    ("opensanctions", "NK-abc.1_x", True), ("opensanctions", "_abc", False),
+    ("ofac", "12345", True), ("ofac", "012345", False), ("ofac", "SDN 1", False),
+])
+def test_each_scheme_has_its_pattern(tiny, scheme, value, fits):
+    identifier(scheme, value, words=f"Acme Optics: {value}.")(tiny)
+    codes = [p.code for p in validate_package(tiny.root, tiny.sources).problems]
+    assert codes == ([] if fits else ["identifier-pattern"])
+
+
+def test_an_identifier_names_one_entity(tiny):
+    both(identifier("wikidata", "Q42", words="Acme Optics is Q42."),
+         identifier("wikidata", "Q42", quote="Acme Optics is Q42.", entity="cn"))(tiny)
+    assert found(validate_package(tiny.root, tiny.sources)) == {
+        ("primary-key", IDENTIFIERS, 2, "scheme, identifier")}
+
+
+def test_an_identifier_stands_in_its_quote_and_the_quote_in_its_text(tiny):
+    identifier("wikidata", "Q43", quote="Acme Optics is Q42.", words="Acme Optics is Q42.")(tiny)
+    identifier("wikidata", "Q44", quote="Acme Optics is Q44.")(tiny)
+    assert found(validate_package(tiny.root, tiny.sources)) == {
+        ("as-stated-not-in-quote", IDENTIFIERS, 1, "identifier"),
+        ("quote-not-in-source", IDENTIFIERS, 2, "quote")}

@@ -21,7 +21,7 @@ from .sources import Nearest, check_offsets
 
 Expression = ibis.expr.types.BooleanValue
 MODEL = ("sources", "entities", "entity_aliases", "claims", "claim_evidence", "actions",
-         "action_targets", "action_evidence", "list_entries", "links")
+         "action_targets", "action_evidence", "list_entries", "links", "entity_identifiers")
 
 
 @dataclass(frozen=True)
@@ -383,6 +383,18 @@ def link_target_mismatch(t: Tables) -> Target:
                      links.related_claim_id.notnull() & links.action_id.isnull())
     return Target(links, ok, "a concerns-action link needs action_id and no related_claim_id; "
                              "the other types need related_claim_id and no action_id")
+
+
+@rule("identifier-pattern")
+def identifier_pattern(t: Tables) -> Target:
+    identifiers = t.context("identifier_patterns").mutate(
+        resource=ibis.literal("entity_identifiers"), field=ibis.literal("identifier"))
+
+    def explain(case: dict) -> str:
+        return f"not a {case['scheme']} identifier: the scheme's pattern is {case['pattern']}"
+
+    return Target(identifiers, identifiers.matches, "the identifier does not fit its scheme's "
+                  "pattern", explain=explain)
 
 
 @rule("date-bounds-order")

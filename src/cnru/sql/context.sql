@@ -93,6 +93,19 @@ SELECT targets._row, targets.action_id, targets.evidence_id,
 FROM typed.action_targets AS targets
 JOIN typed.action_evidence AS evidence USING (evidence_id);
 
+-- Each external identifier beside its scheme's pattern (the whole identifier must match).
+CREATE OR REPLACE VIEW context.identifier_patterns AS
+WITH patterns (scheme, pattern) AS (
+    VALUES ('wikidata', 'Q[1-9][0-9]*'),
+           ('lei', '[A-Z0-9]{18}[0-9]{2}'),
+           ('opensanctions', '[A-Za-z0-9][A-Za-z0-9._-]*'),
+           ('ofac', '[1-9][0-9]*')
+)
+SELECT identifiers._row, identifiers.scheme, identifiers.identifier, patterns.pattern,
+       regexp_full_match(identifiers.identifier, patterns.pattern) AS matches
+FROM typed.entity_identifiers AS identifiers
+LEFT JOIN patterns ON patterns.scheme = identifiers.scheme::VARCHAR;
+
 -- Every text that must appear verbatim in the archived text of a source, beside whether it does
 -- under the matching rule.
 CREATE OR REPLACE VIEW context.verbatim AS
@@ -131,6 +144,9 @@ texts AS (
         SELECT 'entities', _row, 'country_quote', country_source_id, country_quote
         FROM typed.entities
         WHERE country_quote IS NOT NULL
+        UNION ALL
+        SELECT 'entity_identifiers', _row, 'quote', source_id, quote
+        FROM typed.entity_identifiers
         UNION ALL
         SELECT 'list_entries', _row, listed.field, source_id, listed.text
         FROM (SELECT _row, source_id,
@@ -221,7 +237,10 @@ UNION ALL
 SELECT 'claim_evidence', _row, 'figure_as_stated', figure_as_stated,
        context.within(quote, figure_as_stated)
 FROM typed.claim_evidence
-WHERE figure_as_stated IS NOT NULL;
+WHERE figure_as_stated IS NOT NULL
+UNION ALL
+SELECT 'entity_identifiers', _row, 'identifier', identifier, context.within(quote, identifier)
+FROM typed.entity_identifiers;
 
 -- Claim, action and evidence identifiers mentioned in notes, beside whether they exist.
 CREATE OR REPLACE VIEW context.note_references AS
