@@ -110,6 +110,25 @@ def test_followthemoney_reads_the_export_back(built):
     assert china.schema.name == "PublicBody" and "the PRC" in china.get("alias")
 
 
+def test_an_entitys_identifiers_are_followthemoney_properties(tiny, tmp_path):
+    model = pytest.importorskip("followthemoney").model
+    path = tiny.path("sources/tiny.txt")
+    path.write_bytes(path.read_bytes() + b"Acme Optics is Q42, LEI ABCDEFGHIJ1234567848.\n")
+    tiny.set_cell("data/sources.csv", 1, "archive_sha256",
+                  hashlib.sha256(path.read_bytes()).hexdigest())
+    for scheme, value in (("wikidata", "Q42"), ("lei", "ABCDEFGHIJ1234567848"), ("ofac", "42")):
+        tiny.add_row("data/entity_identifiers.csv", entity_id="acme-optics", scheme=scheme,
+                     identifier=value, source_id="example-news",
+                     quote="Acme Optics is Q42, LEI ABCDEFGHIJ1234567848.", notes="")
+    build(tiny.root, tmp_path / "build", tiny.sources)
+    lines = (tmp_path / "build" / "ftm" / "entities.ftm.json").read_text(encoding="utf-8")
+    proxies = {p.id: p for p in (model.get_proxy(json.loads(line)) for line in lines.splitlines())}
+    acme = proxies["cnru-entity-acme-optics"]
+    assert (acme.get("wikidataId"), acme.get("leiCode")) == (["Q42"], ["ABCDEFGHIJ1234567848"])
+    assert "42" not in acme.to_dict()["properties"].get("idNumber", [])
+    assert not proxies["cnru-entity-cn"].get("wikidataId")
+
+
 def test_without_followthemoney_the_build_says_it_wrote_no_export(monkeypatch, tmp_path):
     monkeypatch.setattr(cnru.ftm, "available", lambda: False)
     out = tmp_path / "build"

@@ -2,7 +2,9 @@
 OpenSanctions and Aleph), one JSON object a line, written with the `followthemoney` library.
 
 - each entity: a Company, Person or PublicBody (government bodies, armed forces and countries),
-  otherwise an Organization; with its aliases, country, parent and notes;
+  otherwise an Organization; with its aliases, country, parent and notes, and its external
+  identifiers where FollowTheMoney has a property for the scheme (`wikidataId`, `leiCode`; an
+  OpenSanctions id or an OFAC entry number stays in `entity_identifiers.csv`);
 - each action's named target: a Sanction of that entity, with the authority, instrument
   (`program`), measure (`provisions`), reason, status and date as precise as it is known;
 - each source: a Document (its archived file, title, publisher, date);
@@ -27,6 +29,7 @@ FILE = "entities.ftm.json"
 PREFIX = "cnru"
 SCHEMATA = {"company": "Company", "person": "Person", "government-body": "PublicBody",
             "armed-forces": "PublicBody", "country": "PublicBody"}
+IDENTIFIER_PROPERTIES = {"wikidata": "wikidataId", "lei": "leiCode"}
 EXTRA = "ftm"  # the optional dependency's name in pyproject.toml
 
 
@@ -54,10 +57,13 @@ def partial_date(value, precision) -> str | None:
 
 ENTITIES = """
 SELECT e.entity_id, e.name, CAST(e.entity_type AS VARCHAR), lower(CAST(e.country AS VARCHAR)),
-       e.parent_entity_id, e.notes, a.aliases
+       e.parent_entity_id, e.notes, a.aliases, i.identifiers
 FROM typed.entities AS e
 LEFT JOIN (SELECT entity_id, list(surface_form ORDER BY _row) AS aliases
            FROM typed.entity_aliases GROUP BY entity_id) AS a USING (entity_id)
+LEFT JOIN (SELECT entity_id, list((CAST(scheme AS VARCHAR), identifier) ORDER BY _row)
+                  AS identifiers
+           FROM typed.entity_identifiers GROUP BY entity_id) AS i USING (entity_id)
 ORDER BY e._row"""
 SOURCES = """
 SELECT s.source_id, s.archive_file, s.title, s.author, s.url, p.name, s.published_date,
@@ -99,11 +105,17 @@ def entities(con: duckdb.DuckDBPyConnection) -> Iterator:
                     proxy.add(name, str(item))
         return proxy
 
-    for entity_id, name, kind, country, parent, notes, aliases in stream(con, ENTITIES):
+    for entity_id, name, kind, country, parent, notes, aliases, identifiers in stream(
+            con, ENTITIES):
         known = [a for a in dict.fromkeys(aliases or []) if a != name]
+        codes: dict[str, list[str]] = {}
+        for scheme, value in identifiers or []:
+            if scheme in IDENTIFIER_PROPERTIES:
+                codes.setdefault(IDENTIFIER_PROPERTIES[scheme], []).append(value)
         yield make(SCHEMATA.get(kind, "Organization"), f"entity-{entity_id}", name=name,
                    alias=known, country=country,
-                   parent=f"{PREFIX}-entity-{parent}" if parent else None, notes=notes)
+                   parent=f"{PREFIX}-entity-{parent}" if parent else None, notes=notes,
+                   **codes)
     for (source_id, file, title, author, url, publisher, published, precision, digest,
          notes) in stream(con, SOURCES):
         yield make("Document", f"source-{source_id}", fileName=file, title=title, author=author,
