@@ -4,6 +4,7 @@ same bytes every build, and that it stays small at a synthetic size."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 from html.parser import HTMLParser
@@ -153,6 +154,23 @@ def test_official_tables_are_shown_when_they_exist(built):
                and row["quote"] == first["name_as_listed"] for row in source["rows"])
 
 
+def test_an_entity_shows_its_identifiers_with_their_sources(tiny, tmp_path):
+    path = tiny.path("sources/tiny.txt")
+    path.write_bytes(path.read_bytes() + b"Acme Optics is Q42.\n")
+    tiny.set_cell("data/sources.csv", 1, "archive_sha256",
+                  hashlib.sha256(path.read_bytes()).hexdigest())
+    tiny.add_row("data/entity_identifiers.csv", entity_id="acme-optics", scheme="wikidata",
+                 identifier="Q42", source_id="example-news", quote="Acme Optics is Q42.",
+                 notes="")
+    build(tiny.root, tmp_path / "out", tiny.sources)
+    content = embedded((tmp_path / "out" / "index.html").read_text(encoding="utf-8"))
+    acme = next(e for e in content["entities"] if e["entity_id"] == "acme-optics")
+    assert content["has_identifiers"] is True
+    assert [(i["scheme"], i["identifier"], i["source_id"], i["quote"], i["total"])
+            for i in acme["identifiers"]] == [
+        ("wikidata", "Q42", "example-news", "Acme Optics is Q42.", 1)]
+
+
 def test_and_left_out_when_they_do_not(built, tmp_path):
     path = tmp_path / "cnru.duckdb"  # a database of a package without them: the tables
     with duckdb.connect(str(path)) as con:  # copied without their keys, and the views
@@ -160,7 +178,7 @@ def test_and_left_out_when_they_do_not(built, tmp_path):
         tables = con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = "
                              "'built' ORDER BY table_name").fetchall()
         for (name,) in tables:
-            if name not in ("list_entries", "links"):
+            if name not in ("list_entries", "links", "entity_identifiers"):
                 columns = "* EXCLUDE (source_kind)" if name == "sources" else "*"
                 con.execute(f"CREATE TABLE {name} AS SELECT {columns} FROM built.{name}")
         views = con.execute("SELECT sql FROM duckdb_views() WHERE database_name = 'built' "
@@ -170,6 +188,8 @@ def test_and_left_out_when_they_do_not(built, tmp_path):
             con.execute(sql)
     content = collect(path)
     assert content["links"] == [] and content["has_list_entries"] is False
+    assert content["has_identifiers"] is False
+    assert all(e["identifiers"] == [] for e in content["entities"])
     assert all("source_kind" not in s for s in content["sources"])
 
 

@@ -27,6 +27,7 @@ LIMITS = {
     "entity_actions": 10,  # actions that target each entity
     "aliases": 20,  # per entity
     "list_entries": 10,  # per entity
+    "identifiers": 10,  # per entity
     "evidence": 5,  # quotes per claim
     "links": 500,
     "actions": 60,  # the first dated actions; as many undated ones
@@ -166,6 +167,9 @@ def read(db: Reader, present: set[str]) -> dict:
     aliases = grouped(db.rows("aliases", ids=entity_ids, limit=LIMITS["aliases"]), "entity_id")
     entries = (grouped(db.rows("list_entries", ids=entity_ids, limit=LIMITS["list_entries"]),
                        "entity_id") if "list_entries" in present else {})
+    identifiers = (grouped(db.rows("entity_identifiers", ids=entity_ids,
+                                   limit=LIMITS["identifiers"]), "entity_id")
+                   if "entity_identifiers" in present else {})
     roles = {}
     for row in about_by:
         roles.setdefault((row["entity_id"], row["role"]), []).append(row["claim_id"])
@@ -177,7 +181,8 @@ def read(db: Reader, present: set[str]) -> dict:
                             "about": roles.get((entity_id, "about"), []),
                             "by": roles.get((entity_id, "by"), []),
                             "actions": [r["action_id"] for r in targeting.get(entity_id, [])],
-                            "list_entries": entries.get(entity_id, [])})
+                            "list_entries": entries.get(entity_id, []),
+                            "identifiers": identifiers.get(entity_id, [])})
 
     sources = db.rows("sources", limit=LIMITS["sources"])
     source_ids = [row["source_id"] for row in sources]
@@ -223,6 +228,7 @@ def read(db: Reader, present: set[str]) -> dict:
         "counts": {**counts, "disagreement_rows": disputed["rows"],
                    "disputed_claims": disputed["claims"]},
         "limits": LIMITS, "has_list_entries": "list_entries" in present,
+        "has_identifiers": "entity_identifiers" in present,
         "claims": claims, "first_claims": first, "links": links,
         "entities": entity_rows, "actions": actions, "sources": sources,
         "disagreements": disagreements, "names": names,

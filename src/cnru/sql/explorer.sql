@@ -199,6 +199,19 @@ ranked AS (
 
 SELECT * EXCLUDE (_n) FROM ranked WHERE _n <= $limit ORDER BY entity_id, entry_id;
 
+-- name: entity_identifiers
+-- External identifiers of the chosen entities (only with an entity_identifiers table).
+WITH
+ranked AS (
+    SELECT entity_id, CAST(scheme AS VARCHAR) AS scheme, identifier, source_id, quote, notes,
+           row_number() OVER (PARTITION BY entity_id ORDER BY scheme, identifier) AS _n,
+           count(*) OVER (PARTITION BY entity_id) AS total
+    FROM entity_identifiers
+    WHERE entity_id IN (SELECT unnest($ids::VARCHAR[]))
+)
+
+SELECT * EXCLUDE (_n) FROM ranked WHERE _n <= $limit ORDER BY entity_id, scheme, identifier;
+
 -- name: entity_actions
 -- The first actions that target each of the chosen entities.
 WITH

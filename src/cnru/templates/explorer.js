@@ -233,7 +233,7 @@
 
   // ------------------------------------------------------------ entities
   const ENTITY_SHOWN = new Set(["entity_id", "name", "aliases", "about", "by", "actions",
-    "list_entries", "claims_about", "claims_by", "actions_targeting"]);
+    "list_entries", "identifiers", "claims_about", "claims_by", "actions_targeting"]);
   function entityLine(e) {
     return el("li", { "data-entity": e.entity_id }, entityLink(e.entity_id), " ",
       el("span", { class: "note" }, [words(e.entity_type || ""), e.country || ""].filter(Boolean).join(", ") +
@@ -268,6 +268,7 @@
     }
     const aliases = e.aliases || [];
     const entries = e.list_entries || [];
+    const identifiers = e.identifiers || [];
     const actionRows = (e.actions || []).map((a) => actionIndex.get(a)).filter(Boolean);
     view.replaceChildren(
       el("h2", {}, e.name),
@@ -279,6 +280,12 @@
           a.notes ? " (" + a.notes + ")" : ""))) : el("p", { class: "note" }, "None."),
         more(aliases.length, aliases.length ? aliases[0].total : 0, "aliases",
           "SELECT * FROM entity_aliases WHERE entity_id = " + sq(id))),
+      D.has_identifiers ? section("Identifiers", identifiers.length ? identifiers[0].total : 0,
+        identifiers.length ? el("ul", {}, identifiers.map((x) => el("li", {}, x.scheme + " " + x.identifier + ": “" +
+          x.quote + "” in ", sourceLink(x.source_id), x.notes ? " (" + x.notes + ")" : "")))
+          : el("p", { class: "note" }, "None: no archived text states one."),
+        more(identifiers.length, identifiers.length ? identifiers[0].total : 0, "identifiers",
+          "SELECT * FROM entity_identifiers WHERE entity_id = " + sq(id))) : "",
       section("Claims about " + e.name, e.claims_about, claimList(e.about || [], e.claims_about,
         "SELECT * FROM claims_detailed WHERE " + sq(id) + " IN (subject_entity_id, object_entity_id)")),
       section("Claims by " + e.name, e.claims_by, claimList(e.by || [], e.claims_by,
