@@ -115,6 +115,24 @@ def test_charts_split_claims_by_stance_and_read_offline(html):
     assert "matplotlib" not in html
 
 
+def test_the_page_describes_the_dataset_in_json_ld(html, built):
+    found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html,
+                       flags=re.DOTALL)
+    assert len(found) == 1
+    block = json.loads(found[0])
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    assert block["@type"] == "Dataset" and block["@context"] == "https://schema.org/"
+    assert block["name"] == descriptor["title"]
+    assert block["version"] == descriptor["version"]
+    assert block["license"] == descriptor["licenses"][0]["path"]
+    downloads = [d["contentUrl"] for d in block["distribution"]]
+    assert {"croissant.json", "cnru.duckdb", "datapackage.json"} <= set(downloads)
+    assert {f"parquet/{r['name']}.parquet" for r in descriptor["resources"]} <= set(downloads)
+    assert all((built / name).is_file() for name in downloads)  # each is beside the page
+    assert all(d["@type"] == "DataDownload" and d["encodingFormat"]
+               for d in block["distribution"])
+
+
 def test_the_data_cannot_close_its_script_element():
     text = page.embedded_json({"notes": "</script><script>alert(1)</script> & <!--"})
     assert "<" not in text and ">" not in text and "&" not in text
@@ -126,7 +144,7 @@ def test_a_note_with_markup_stays_text(tiny, tmp_path):
     tiny.set_cell("data/claims.csv", 1, "notes", hostile)
     build(tiny.root, tmp_path / "out", tiny.sources)
     html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
-    assert html.count("</script>") == 2  # the data's and the script's own
+    assert html.count("</script>") == 3  # the JSON-LD's, the data's and the script's own
     assert hostile in json.dumps(embedded(html))
 
 

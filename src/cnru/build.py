@@ -116,7 +116,7 @@ def build_into(package, out: Path, staging: Path, work: Path, sources_dir, step:
             result.skipped.append(f"{ftm.FOLDER}/{ftm.FILE}: followthemoney is not "
                                   f"installed (pip install -e \".[{ftm.EXTRA}]\")")
         croissant.write(checked.package, staging, parquet_checksums(staging))
-    step("writing the summary page")
+    step("writing the explorer page")
     (staging / "index.html").write_text(page.render(checked.package, content, result),
                                         encoding="utf-8")
     write_descriptor(checked, staging, result)

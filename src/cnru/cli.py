@@ -149,9 +149,10 @@ def run_build(package: Path, out: Path, sources_dir: Path | None):
 @app.command("build")
 def build_command(package: PackageArg = Path("."), out: OutOption = Path("build"),
                   sources_dir: SourcesOption = None) -> None:
-    """Validate, then write Parquet, a DuckDB database, summaries and a summary page to --out.
+    """Validate, then write Parquet, a DuckDB database, summaries, exports and the explorer page.
 
-    The previous build stays in place unless every step succeeds.
+    All go to --out: the explorer is index.html. The previous build stays in place unless every
+    step succeeds.
 
     Example: cnru build . --out build
     """

@@ -73,6 +73,14 @@ def dataset_jsonld(package: Package, files: dict[str, str] | None = None) -> dic
     return dataset
 
 
+def built_files(package: Package) -> dict[str, str]:
+    """The files `cnru build` writes beside its page that a reader downloads, with their
+    encoding formats: the descriptions, the database and each table's Parquet file."""
+    return {CROISSANT: "application/ld+json", "datapackage.json": "application/json",
+            "cnru.duckdb": "application/vnd.duckdb",
+            **{f"parquet/{r.name}.parquet": PARQUET for r in package.resources}}
+
+
 def croissant(package: Package, checksums: dict[str, str]) -> dict:
     """The Croissant description of the built tables; `checksums`: archive name -> SHA-256 of
     each built Parquet file, e.g. `parquet/claims.parquet`."""

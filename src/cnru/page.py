@@ -19,6 +19,8 @@ from importlib.resources import files
 import duckdb
 from jinja2 import Environment, select_autoescape
 
+from . import croissant
+
 # How many rows each view embeds; the page gives the count of the rest and how to query them.
 LIMITS = {
     "claims": 200,  # the first claims, by identifier
@@ -393,5 +395,7 @@ def render(package, content: dict, result) -> str:
     summaries = [(name, SUMMARIES[name], rows) for name, rows in content["summaries"].items()]
     return template.render(
         package=descriptor, rows=result.rows, summaries=summaries, charts=charts(content),
-        data=embedded_json(data), script=(templates / "explorer.js").read_text(encoding="utf-8"),
+        data=embedded_json(data),
+        jsonld=embedded_json(croissant.dataset_jsonld(package, croissant.built_files(package))),
+        script=(templates / "explorer.js").read_text(encoding="utf-8"),
         style=(templates / "explorer.css").read_text(encoding="utf-8"))
