@@ -308,3 +308,28 @@ def test_every_command_has_help_with_an_example():
         result = invoke(command, "--help")
         assert result.exit_code == 0
         assert "Example: cnru " in result.stdout, command
+
+
+def test_a_reader_that_closes_stdout_ends_the_command_quietly(tiny, tmp_path):
+    """`cnru validate . | head -1`: no error line, exit 141 as a process that SIGPIPE ends."""
+    import subprocess
+    import sys
+
+    import duckdb
+
+    database = tmp_path / "empty.duckdb"
+    duckdb.connect(str(database)).close()
+    commands = {  # the reader closes at once; the reader reads a line of a long output first
+        "validate": ([sys.executable, "-m", "cnru", "validate", str(broken(tiny).root),
+                      "--sources-dir", str(tiny.sources)], 0),
+        "query": ([sys.executable, "-m", "cnru", "query", "--db", str(database), "--format",
+                   "csv", "SELECT range FROM range(300000)"], 1),
+    }
+    for name, (command, lines) in commands.items():
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        read = [process.stdout.readline() for _ in range(lines)]
+        process.stdout.close()
+        stderr = process.stderr.read()
+        process.stderr.close()
+        assert (name, process.wait(timeout=60), stderr) == (name, 141, b"")
+        assert read == ([b"range\n"] if lines else [])

@@ -1,12 +1,15 @@
 """The `cnru` command: parse arguments, call one library function, render, exit.
 
 Exit codes: 0 success (valid), 1 failure (invalid package, failed build or query), 2 usage
-error. Expected failures are one line, `Error: ...`; `--debug` shows tracebacks.
+error, 141 when the reader of stdout has gone (`cnru validate . | head -1`: quietly, as a
+process that SIGPIPE ends). Expected failures are one line, `Error: ...`; `--debug` shows
+tracebacks.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from contextlib import contextmanager
 from enum import StrEnum
@@ -24,6 +27,7 @@ app = typer.Typer(
     help="Validate, build, query and release the cn-ru-military-support data package.",
 )
 state = {"debug": False}
+CLOSED_PIPE = 141  # 128 + SIGPIPE, as a shell reports a process that SIGPIPE ends
 stdout = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -60,12 +64,24 @@ def failures():
         raise typer.Exit(error.exit_code) from None
     except (typer.Exit, typer.Abort):
         raise
+    except BrokenPipeError:
+        closed_pipe()
     except Exception as error:  # a bug: still one line, unless asked for the traceback
         if state["debug"]:
             raise
         stderr.print(f"Error: unexpected {type(error).__name__}: {first_line(error)} "
                      "(run with --debug for the traceback)", markup=False)
         raise typer.Exit(1) from None
+
+
+def closed_pipe() -> None:
+    """The reader of stdout has gone: stop without a word. What is still buffered for stdout
+    goes to the null device, so that Python's flush at exit does not fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # no real file behind stdout
+        pass
+    raise typer.Exit(CLOSED_PIPE)
 
 
 @contextmanager
@@ -302,5 +318,10 @@ def main() -> None:
         raise SystemExit(1) from invalid
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:  # a write outside a command's failures()
+        try:
+            closed_pipe()
+        except typer.Exit as closed:
+            sys.exit(closed.exit_code)
     finally:
         gc.freeze()
