@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -77,10 +77,8 @@ def failures():
 def closed_pipe() -> None:
     """The reader of stdout has gone: stop without a word. What is still buffered for stdout
     goes to the null device, so that Python's flush at exit does not fail again."""
-    try:
+    with suppress(AttributeError, OSError, ValueError):  # unless no real file is behind stdout
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (AttributeError, OSError, ValueError):  # no real file behind stdout
-        pass
     raise typer.Exit(CLOSED_PIPE)
 
 
