@@ -3,7 +3,7 @@
 Writes, into a work folder beside `out` that replaces it only when every step has succeeded
 (output.py: `out` must be absent, empty or an earlier build): typed Parquet per resource with a
 descriptor, a DuckDB database (typed tables, ENUMs, comments, the views and summaries of
-`scripts/NN_<output>.sql`), the summaries as CSV and JSON, a summary page, the build's marker
+`scripts/NN_<output>.sql`), the summaries as CSV and JSON, the explorer page, the build's marker
 and SHA256SUMS. The same input builds byte-identical files: the database is written by a
 DuckDB of its own, on one thread, from the Parquet files (a database file written in parallel,
 or from tables loaded in parallel, differed between builds in its column statistics at a
