@@ -31,7 +31,12 @@ KNOWN_PROFILES = {
     "https://datapackage.org/profiles/1.0/dataresource.json",
     "https://datapackage.org/profiles/1.0/tableschema.json",
 }
-SUPPORTED_TYPES = {"string", "integer", "number", "boolean", "date"}
+SUPPORTED_TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "time", "year",
+                   "yearmonth", "duration", "geopoint", "geojson", "object", "array", "any"}
+BOUNDS = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
+# the constraints cnru checks on the other types: those frictionless checks (it ignores the rest)
+OTHER_CONSTRAINTS = {"required", "unique", "enum"}
+BOUNDED_TYPES = {"datetime", "time", "year"}  # a yearmonth's bounds are not supported
 SUPPORTED_CONSTRAINTS = {
     "required", "unique", "pattern", "enum", "minimum", "maximum", "exclusiveMinimum",
     "exclusiveMaximum", "minLength", "maxLength",
@@ -239,6 +244,18 @@ def check_schema_support(schema: dict, label: str, problems: list[Problem]) -> N
         if not isinstance(constraints, dict):
             constraints = {"(not an object)": None}
         unknown = set(constraints) - SUPPORTED_CONSTRAINTS
+        if kind in SUPPORTED_TYPES - {"string", "integer", "number", "boolean", "date"}:
+            allowed = OTHER_CONSTRAINTS | (BOUNDS if kind in BOUNDED_TYPES else set())
+            for name_ in sorted(set(constraints) - allowed - unknown):
+                problems.append(Problem.of("schema-error", label, f"field {name!r}: constraint "
+                                           f"{name_!r} on a field of type {kind!r} is not "
+                                           "supported", field=name, value=name_))
+            if kind == "any" and not all(isinstance(v, str) for v in constraints.get("enum", [])):
+                problems.append(Problem.of("schema-error", label, f"field {name!r}: an enum of "
+                                           "a field of type 'any' must list strings", field=name))
+            if "arrayItem" in spec:
+                problems.append(Problem.of("schema-error", label, f"field {name!r}: arrayItem "
+                                           "is not supported", field=name))
         if unknown:
             problems.append(Problem.of("schema-error", label,
                                        f"field {name!r}: unsupported constraints {sorted(unknown)}",

@@ -1,5 +1,11 @@
 """frictionless's own cell readers as DuckDB functions, for the spellings the SQL does not cast.
 
+The other types (datetime, time, year, yearmonth, duration, geopoint, geojson, object, array)
+are read the same way: the SQL casts only the plain spelling of a datetime, a time and a year,
+and every other cell is read by frictionless's reader, whose value is handed to DuckDB as a
+canonical text (`canonical`) that the column's type casts, so that equal values are equal in
+SQL too (a datetime with an offset is its UTC time).
+
 The generated SQL casts the common spellings of integers, numbers and dates itself (schema_sql's
 fast paths: plain ASCII digits). Any other spelling goes to these functions, which call the
 reader frictionless uses for the type, so that a cell is valid exactly when frictionless reads
@@ -46,6 +52,67 @@ def date_reader() -> Callable[[str], object]:
     return fields.DateField(name="cell").create_value_reader()
 
 
+def canonical(kind: str, value) -> str | None:
+    """frictionless's value of a cell of `kind` as the text DuckDB casts to the column's type
+    (see OTHER_TYPES in schema_sql): the same text for values Python holds equal."""
+    import json
+    from datetime import UTC, date, datetime
+
+    if value is None:
+        return None
+    if kind == "datetime":
+        if value.utcoffset() is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.isoformat(sep=" ")
+    if kind == "time":
+        if value.utcoffset() is not None:
+            moment = datetime.combine(date(2000, 1, 2), value.replace(tzinfo=None))
+            value = (moment - value.utcoffset()).time()
+        return value.isoformat()
+    if kind == "year":
+        return str(value)
+    if kind == "yearmonth":
+        return f"{value.year:04d}-{value.month:02d}"
+    if kind == "duration":
+        from isodate import duration_isoformat
+
+        return duration_isoformat(value)
+    if kind == "geopoint":
+        return f"{value.lon.normalize()},{value.lat.normalize()}"
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)  # geojson, object, array
+
+
+OTHER_TYPES = ("datetime", "time", "year", "yearmonth", "duration", "geopoint", "geojson",
+               "object", "array")
+
+
+def canonical_value(kind: str, value) -> str | None:
+    """A constraint's value (`minimum`, an `enum` item), read as frictionless reads it."""
+    from frictionless import Field
+
+    read = Field.from_descriptor({"name": "cell", "type": kind}).create_value_reader()
+    return canonical(kind, read(value))
+
+
+def other_reader(kind: str) -> Callable[[], Callable[[str], str | None]]:
+    """A maker of the reader of `kind`, frictionless's (made on first use: the geojson one
+    compiles a JSON Schema), returning the value's canonical text."""
+    def make() -> Callable[[str], str | None]:
+        made: list = []
+
+        def read_other(text: str) -> str | None:
+            if not made:
+                from frictionless import Field
+
+                made.append(Field.from_descriptor({"name": "cell", "type": kind})
+                            .create_value_reader())
+            return canonical(kind, made[0](text))
+
+        return read_other
+
+    return make
+
+
 @dataclass(frozen=True)
 class Reader:
     function: str  # its name in SQL
@@ -58,6 +125,10 @@ READERS = {
     "integer": Reader("cnru_read_integer", integer_reader, "BIGINT", "{}"),
     "number": Reader("cnru_read_number", number_reader, "VARCHAR", "CAST({} AS DOUBLE)"),
     "date": Reader("cnru_read_date", date_reader, "DATE", "{}"),
+    **{kind: Reader(f"cnru_read_{kind}", other_reader(kind), "VARCHAR", f"CAST({{}} AS {typed})")
+       for kind, typed in {"datetime": "TIMESTAMP", "time": "TIME", "year": "INTEGER",
+                           "yearmonth": "VARCHAR", "duration": "VARCHAR", "geopoint": "VARCHAR",
+                           "geojson": "VARCHAR", "object": "VARCHAR", "array": "VARCHAR"}.items()},
 }
 
 

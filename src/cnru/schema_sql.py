@@ -25,7 +25,11 @@ CAST = "$t"  # suffix of a field's cast while loading
 EMPTY_KEY = "cells composing the primary key are all empty"
 BLANK = "$blank"  # while loading: every cell of the row is missing
 DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE",
-                "boolean": "BOOLEAN", "date": "DATE"}
+                "boolean": "BOOLEAN", "date": "DATE", "any": "VARCHAR",
+                # read by frictionless, as the canonical text of its value (readers.py)
+                "datetime": "TIMESTAMP", "time": "TIME", "year": "INTEGER",
+                "yearmonth": "VARCHAR", "duration": "VARCHAR", "geopoint": "VARCHAR",
+                "geojson": "VARCHAR", "object": "VARCHAR", "array": "VARCHAR"}
 TRUE_VALUES = ["true", "True", "TRUE", "1"]
 FALSE_VALUES = ["false", "False", "FALSE", "0"]
 
@@ -33,7 +37,12 @@ FALSE_VALUES = ["false", "False", "FALSE", "0"]
 # year 0 as 1 BC, Python not at all); any other spelling is read by frictionless (readers.py).
 FAST_PATHS = {"integer": ("-?[0-9]{1,18}", "CAST({} AS BIGINT)"),
               "number": (r"-?[0-9]{1,15}(\.[0-9]{1,15})?", "CAST({} AS DOUBLE)"),
-              "date": ("[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}", "TRY_CAST({} AS DATE)")}
+              "date": ("[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}", "TRY_CAST({} AS DATE)"),
+              # no offset, no fraction, no 24:00:00 (DuckDB drops an offset and keeps 24:00)
+              "datetime": ("[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T"
+                           "([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]", "TRY_CAST({} AS TIMESTAMP)"),
+              "time": ("([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]", "CAST({} AS TIME)"),
+              "year": ("[0-9]{4}", "CAST({} AS INTEGER)")}
 
 
 def ident(name: str) -> str:
@@ -106,6 +115,10 @@ def cast(field: dict, column: str, schema: dict) -> str:
         trues, falses = boolean_values(field)
         value = (f"CASE WHEN {column} IN ({', '.join(literal(v) for v in trues)}) THEN TRUE "
                  f"WHEN {column} IN ({', '.join(literal(v) for v in falses)}) THEN FALSE END")
+    elif kind == "any":
+        value = column
+    elif kind not in FAST_PATHS:
+        value = readers.read(kind, column)
     else:
         pattern, fast_cast = FAST_PATHS[kind]
         value = (f"CASE WHEN regexp_full_match({column}, {literal(pattern)}) THEN "
@@ -120,6 +133,9 @@ def typed_value(field: dict, value) -> str:
         return f"DATE {literal(value)}"
     if kind in ("integer", "number"):
         return literal(float(value) if kind == "number" else int(value))
+    if kind in readers.OTHER_TYPES:  # read as frictionless reads a constraint's value
+        text = readers.canonical_value(kind, value)
+        return "NULL" if text is None else f"CAST({literal(text)} AS {DUCKDB_TYPES[kind]})"
     return literal(value)
 
 
@@ -153,7 +169,14 @@ def constraint_violations(field: dict, column: str, typed: str) -> list[tuple[st
 
 
 TYPE_TEXT = {"integer": "not a whole number", "number": "not a number",
-             "boolean": "not a boolean (true or false)", "date": "not a date (YYYY-MM-DD)"}
+             "boolean": "not a boolean (true or false)", "date": "not a date (YYYY-MM-DD)",
+             "datetime": "not a date and time (YYYY-MM-DDThh:mm:ss, an offset or Z optional)",
+             "time": "not a time (hh:mm:ss)", "year": "not a year (YYYY)",
+             "yearmonth": "not a year and month (YYYY-MM)",
+             "duration": "not an ISO 8601 duration (such as P1DT2H)",
+             "geopoint": "not a point (longitude, latitude)",
+             "geojson": "not a GeoJSON object", "object": "not a JSON object",
+             "array": "not a JSON array"}
 
 
 def type_text(field: dict) -> str:
@@ -243,7 +266,7 @@ def cell_checks(schema: dict, plain_file: bool = False,
         kind = field.get("type", "string")
         constraints = field.get("constraints", {})
         checks.append(("missing-cell", label, "NULL", None, f"{column} IS NULL AND NOT ({blank})"))
-        if kind != "string":
+        if kind not in ("string", "any"):
             checks.append(("type-error", label, column, type_text(field),
                            f"NOT ({blank}) AND {present} AND {typed} IS NULL"))
             tests.append(f"{present} AND {typed} IS NULL")
@@ -251,7 +274,7 @@ def cell_checks(schema: dict, plain_file: bool = False,
             checks.append(("constraint-error", label, column, constraint_text(field, "required"),
                            f"NOT ({blank}) AND {missing}"))
             required.append(column)
-        readable = present if kind == "string" else f"{typed} IS NOT NULL"
+        readable = present if kind in ("string", "any") else f"{typed} IS NOT NULL"
         for constraint, violation in constraint_violations(field, column, typed):
             checks.append(("constraint-error", label, column, constraint_text(field, constraint),
                            f"NOT ({blank}) AND {readable} AND {violation}"))
