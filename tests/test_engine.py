@@ -166,3 +166,94 @@ def test_what_is_not_supported_of_the_other_types_is_refused_in_one_line(tmp_pat
     root = write_package(tmp_path, [field], "at\n2024-01-05T10:00:00\n")
     errors = schema_errors(root)
     assert len(errors) == 1 and named in errors[0] and "'at'" in errors[0]
+
+
+PLAIN_FIELDS = [
+    {"name": "id", "type": "integer", "constraints": {"unique": True}},
+    {"name": "name", "type": "string", "constraints": {"required": True, "maxLength": 8}},
+    {"name": "at", "type": "date"},
+    {"name": "score", "type": "number", "constraints": {"minimum": 0}},
+]
+PLAIN_ROWS = ("id,name,at,score\n1,Zoë,2024-01-05,1.5\n2,Ångström café,2024-13-01,-1\n"
+              "2,,2024-01-05,x\n\n3,Łódź,2024-02-30\n4,a,2024-01-05,1,extra\n")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "latin-1", "iso-8859-1", "windows-1252"])
+def test_a_declared_encoding_is_read_as_declared(tmp_path, encoding):
+    """The same problems from both, on the same rows, the non-ASCII names counted as
+    characters (maxLength) in the declared encoding."""
+    rows = PLAIN_ROWS if encoding == "utf-8-sig" else PLAIN_ROWS.replace("Łódź", "Lodz")
+    root = write_package(tmp_path, PLAIN_FIELDS, rows, encoding=encoding,
+                         resource={"encoding": encoding})
+    ours, theirs = cnru_problems(root), frictionless_problems(root)
+    assert ("constraint-error", "data/readings.csv", 2, "name") in ours  # 13 characters
+    assert {"type-error", "unique-error", "blank-row", "missing-cell", "extra-cell"} <= {
+        p[0] for p in ours}
+    assert ours == theirs
+
+
+def test_an_undeclared_byte_order_mark_is_read_as_frictionless_reads_it(tmp_path):
+    root = write_package(tmp_path, PLAIN_FIELDS, "\ufeff" + PLAIN_ROWS)
+    ours = cnru_problems(root)
+    assert ours and ours == frictionless_problems(root)
+
+
+def test_a_byte_not_in_the_declared_encoding_is_one_problem(tmp_path):
+    root = write_package(tmp_path, PLAIN_FIELDS, "id,name,at,score\n1,a\x81b,2024-01-05,1\n",
+                         encoding="latin-1", resource={"encoding": "windows-1252"})
+    problems = validate_package(root, check_sources=False).problems
+    assert [(p.code, p.field) for p in problems] == [("encoding-error", "name")]
+    assert "windows-1252" in problems[0].message
+
+
+@pytest.mark.parametrize("dialect", [
+    {"delimiter": ";"},
+    {"delimiter": "\t", "quoteChar": "'"},
+    {"skipInitialSpace": True},
+    {"delimiter": "|", "doubleQuote": False, "escapeChar": "\\"},
+    {"header": True, "headerRows": [1], "lineTerminator": "\n"},
+])
+def test_a_dialect_is_read_as_frictionless_reads_it(tmp_path, dialect):
+    """The rows written in the dialect, spaces after the delimiter and quotes inside values
+    included: the same problems from both."""
+    delimiter, quote = dialect.get("delimiter", ","), dialect.get("quoteChar", '"')
+    escape = dialect.get("escapeChar")
+
+    def cell(value: str) -> str:
+        if delimiter in value or quote in value:
+            inner = value.replace(quote, (escape or quote) + quote)
+            return quote + inner + quote
+        return value
+
+    rows = [["id", "name", "at", "score"], ["1", f"a{quote}b", "2024-01-05", "1.5"],
+            ["2", f"x{delimiter}y", " 2024-01-05", "-1"], ["2", "", "2024-13-01", " 7"],
+            [], ["3", "ok"], ["4", "a", "2024-01-05", "1", "extra"]]
+    text = "".join(delimiter.join(cell(c) for c in row) + "\n" for row in rows)
+    if dialect.get("skipInitialSpace"):
+        text = text.replace(",", ", ")
+    root = write_package(tmp_path, PLAIN_FIELDS, text, resource={"dialect": dialect})
+    ours, theirs = cnru_problems(root), frictionless_problems(root)
+    assert {"constraint-error", "unique-error", "blank-row", "missing-cell", "extra-cell"} <= {
+        p[0] for p in ours}
+    assert ours == theirs
+
+
+@pytest.mark.parametrize(("dialect", "named"), [
+    ({"commentChar": "#"}, "'commentChar'"),
+    ({"headerRows": [2]}, "'headerRows' = [2]"),
+    ({"header": False}, "'header' = false"),
+    ({"nullSequence": "\\N"}, "'nullSequence'"),
+])
+def test_a_dialect_option_not_read_is_refused_in_one_line(tmp_path, dialect, named):
+    root = write_package(tmp_path, PLAIN_FIELDS, PLAIN_ROWS, resource={"dialect": dialect})
+    problems = validate_package(root, check_sources=False).problems
+    assert [p.code for p in problems] == ["descriptor-error"]
+    assert named in problems[0].message
+
+
+def test_an_encoding_not_read_is_refused_in_one_line(tmp_path):
+    root = write_package(tmp_path, PLAIN_FIELDS, PLAIN_ROWS, encoding="utf-16",
+                         resource={"encoding": "utf-16"})
+    problems = validate_package(root, check_sources=False).problems
+    assert [p.code for p in problems] == ["descriptor-error"]
+    assert "'utf-16'" in problems[0].message

@@ -185,17 +185,64 @@ def parse_resource(package: Package, item: dict, where: str) -> Resource | None:
     path = safe_path(root, item.get("path"), DESCRIPTOR, f"{where} path", problems)
     if isinstance(item.get("dialect"), str):
         safe_path(root, item["dialect"], DESCRIPTOR, f"{where} dialect", problems)
-    if isinstance(item.get("dialect"), (dict, str)):
+    if isinstance(item.get("dialect"), str):
         problems.append(Problem.of("descriptor-error", DESCRIPTOR,
-                                   f"{where}: only the default CSV dialect is supported"))
+                                   f"{where}: a dialect in its own file is not supported (write "
+                                   "it in datapackage.json)", value=item["dialect"]))
         return None
-    encoding = str(item.get("encoding", "utf-8")).lower().replace("_", "-")
-    if encoding not in ("utf-8", "utf8"):
+    dialect_problems = check_dialect(item.get("dialect"), where)
+    problems.extend(dialect_problems)
+    unreadable = "encoding" in item and encoding_of(item) is None
+    if unreadable:
         problems.append(Problem.of("descriptor-error", DESCRIPTOR,
-                                   f"{where}: encoding must be utf-8", value=item.get("encoding")))
-    if path is None or schema is None:
+                                   f"{where}: encoding {item['encoding']!r} is not supported "
+                                   f"(use {', '.join(ENCODINGS)})", value=item.get("encoding")))
+    if path is None or schema is None or dialect_problems or unreadable:
         return None
     return Resource(name, path, item["path"], schema, item)
+
+
+# the encodings cnru reads (a file in another is copied as UTF-8 for DuckDB, load.py), by the
+# name of Python's codec
+ENCODINGS = ("utf-8", "utf-8-sig", "latin-1", "iso-8859-1", "windows-1252")
+CODECS = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "iso8859-1": "latin-1", "cp1252": "cp1252"}
+# the dialect options cnru reads, with their defaults (anything else is refused, by name)
+DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "escapeChar": None,
+           "skipInitialSpace": False, "lineTerminator": "\r\n", "header": True,
+           "headerRows": [1], "headerJoin": " ", "caseSensitiveHeader": False}
+
+
+def encoding_of(item: dict) -> str | None:
+    """The Python codec of the resource's declared encoding (UTF-8 if none), None if cnru
+    does not read it."""
+    import codecs
+
+    try:
+        name = codecs.lookup(str(item.get("encoding", "utf-8"))).name
+    except LookupError:
+        return None
+    return CODECS.get(name)
+
+
+def check_dialect(dialect, where: str) -> list[Problem]:
+    """One problem per dialect option cnru does not read (Python's csv module reads the rest,
+    as frictionless does)."""
+    if dialect is None:
+        return []
+    if not isinstance(dialect, dict):
+        return [Problem.of("descriptor-error", DESCRIPTOR, f"{where}: dialect must be an object")]
+    problems = []
+    for option, value in dialect.items():
+        supported = option in DIALECT and (
+            option not in ("header", "headerRows") or value == DIALECT[option])
+        if option in ("$schema", "profile", "csvddfVersion"):
+            continue
+        if not supported:
+            problems.append(Problem.of(
+                "descriptor-error", DESCRIPTOR, f"{where}: the dialect option {option!r}"
+                + (f" = {json.dumps(value)}" if option in DIALECT else "")
+                + " is not supported", value=json.dumps(value)))
+    return problems
 
 
 def load_schema(root: Path, value, where: str, problems: list[Problem]) -> dict | None:

@@ -19,14 +19,14 @@ import io
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as default
 from pathlib import Path
 
 import duckdb
 import numpy as np
 
-from .descriptor import Resource, as_list
+from .descriptor import DIALECT, Resource, as_list, encoding_of
 from .errors import first_line
 from .patterns import re2_problem
 from .problems import Problem
@@ -76,7 +76,20 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
     here. `scratch`: a directory DuckDB may read, for the copy of a file with other line ends
     (by default, beside nothing: such a file is a problem). `con` must have the readers
     registered (readers.register)."""
-    problems = check_patterns(con, resource) or check_file(resource)
+    problems = check_patterns(con, resource)
+    if not problems and (dialect := python_dialect(resource)) is not None:
+        # another encoding or dialect: Python's csv module reads it (as frictionless does) into
+        # a UTF-8 copy in the default dialect, which the rest reads
+        if scratch is None:
+            return Loaded([Problem.of("csv-error", resource.relpath, "the file's encoding or "
+                                      "dialect needs a copy, and there is nowhere to write it")])
+        copy = scratch / f"{resource.name}.utf-8.csv"
+        parsed = parse_rows(resource, copy_to=copy, dialect=dialect)
+        if parsed.problem:
+            return Loaded([parsed.problem])
+        item = {k: v for k, v in resource.item.items() if k not in ("dialect", "encoding")}
+        resource, facts = replace(resource, path=copy, item=item), None
+    problems = problems or check_file(resource)
     labels = [p for p in problems if p.code in LABEL_CODES]  # the rows are read all the same
     if len(labels) < len(problems):
         return Loaded(problems)
@@ -107,6 +120,26 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
     number_rows(con, resource, blanks)
     return Loaded(labels + [problem for row in blanks for problem in blank_line(resource, row)],
                   Lines(parsed.shifts) if parsed else Lines(), created=True)
+
+
+def python_dialect(resource: Resource) -> csv.Dialect | None:
+    """Python's csv dialect for a file DuckDB cannot read as it is (an encoding other than UTF-8,
+    a dialect other than the default), built as frictionless builds it; None for the others."""
+    options = {**DIALECT, **(resource.item.get("dialect") or {})}
+    codec = encoding_of(resource.item)
+    read = ("delimiter", "quoteChar", "doubleQuote", "escapeChar", "skipInitialSpace")
+    if codec in ("utf-8", "utf-8-sig") and all(options[o] == DIALECT[o] for o in read):
+        return None
+
+    class Declared(csv.excel):
+        delimiter = options["delimiter"]
+        quotechar = options["quoteChar"] or None
+        escapechar = options["escapeChar"]
+        doublequote = options["doubleQuote"] if options["escapeChar"] else True
+        quoting = csv.QUOTE_NONE if options["quoteChar"] == "" else csv.QUOTE_MINIMAL
+        skipinitialspace = options["skipInitialSpace"]
+
+    return Declared()
 
 
 def lost_rows(resource: Resource, parsed: Parsed, stored: int) -> Problem:
@@ -363,7 +396,8 @@ class Parsed:
     problem: Problem | None = None  # the file cannot be read
 
 
-def parse_rows(resource: Resource, copy_to: Path | None = None) -> Parsed:
+def parse_rows(resource: Resource, copy_to: Path | None = None,
+               dialect: csv.Dialect | None = None) -> Parsed:
     """Parse the file with Python's csv module, strictly: its blank rows (which DuckDB skips
     but frictionless counts), the line each row starts on, its longest row. Called when the
     file has more lines than header and rows (blank lines, quoted newlines, a dropped line),
@@ -371,13 +405,20 @@ def parse_rows(resource: Resource, copy_to: Path | None = None) -> Parsed:
     csv.field_size_limit(FIELD_LIMIT)
     parsed, shifts, offset = Parsed(), [], 0
     errors = "surrogateescape" if copy_to else "strict"
-    with open(resource.path, encoding="utf-8-sig", errors=errors, newline="") as file, \
+    codec = "utf-8-sig" if dialect is None else encoding_of(resource.item)
+    encoding = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8"}.get(codec, resource.item.get("encoding"))
+    with open(resource.path, encoding=codec, errors=errors, newline="") as file, \
             open(copy_to or os.devnull, "w", encoding="utf-8", newline="") as copy:
-        reader = csv.reader(file, strict=True)
+        reader = csv.reader(file, dialect or "excel", strict=True)
         write = csv.writer(copy, lineterminator="\n").writerow if copy_to else None
         try:
             header = next(reader, [])
             if write:
+                if undecodable(header, resource.field_names):
+                    parsed.problem = Problem.of(
+                        "encoding-error", resource.relpath, f"line 1: the header is not valid "
+                        f"{encoding}; the file is not checked", line=1)
+                    return parsed
                 write(header)
             start = reader.line_num + 1
             for number, row in enumerate(reader, start=1):
@@ -393,8 +434,8 @@ def parse_rows(resource: Resource, copy_to: Path | None = None) -> Parsed:
                     if bad := undecodable(row, resource.field_names):
                         parsed.problem = Problem.of(
                             "encoding-error", resource.relpath,
-                            f"line {start}: the file is not valid UTF-8 in field {bad!r}; the "
-                            "rest of the file is not checked", field=bad, line=start)
+                            f"line {start}: the file is not valid {encoding} in field {bad!r}; "
+                            "the rest of the file is not checked", field=bad, line=start)
                         return parsed
                     write(row)
                 parsed.rows = number
@@ -405,7 +446,7 @@ def parse_rows(resource: Resource, copy_to: Path | None = None) -> Parsed:
                                         "is not checked", line=reader.line_num)
         except UnicodeDecodeError:
             parsed.problem = Problem.of("encoding-error", resource.relpath,
-                                        f"the file is not valid UTF-8 after line "
+                                        f"the file is not valid {encoding} after line "
                                         f"{reader.line_num}; the rest of the file is not checked")
     parsed.shifts = tuple(shifts)
     return parsed
