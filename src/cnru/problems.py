@@ -21,7 +21,7 @@ class Code(NamedTuple):
 
 CODES: dict[str, Code] = {
     # the package descriptor and its safety
-    "descriptor-error": Code(ERROR, "`datapackage.json` is not valid JSON, or not a valid Data Package (checked with frictionless).", "Fix the property named in the message; `frictionless validate datapackage.json` shows the same."),
+    "descriptor-error": Code(ERROR, "`datapackage.json` is not valid JSON, or not a valid Data Package (checked with frictionless), or declares an encoding or a dialect option cnru does not read.", "Fix the property named in the message; `frictionless validate datapackage.json` shows the same."),
     "schema-error": Code(ERROR, "A Table Schema cannot be read, is not valid, or uses a type, format, constraint or pattern syntax cnru does not support.", "Fix the schema file named in the message."),
     "unsafe-path": Code(ERROR, "A path in the descriptor is absolute, contains `..`, or leads outside the package. It is reported, never opened.", "Use a relative path inside the package, such as `data/claims.csv`."),
     "remote-path": Code(ERROR, "A path in the descriptor is a URL (http, https, file, ...). cnru never fetches anything.", "Commit the file and use its relative path."),
