@@ -1,7 +1,10 @@
-"""Benchmark: stock `frictionless validate`, `cnru validate` and `cnru build` on synthetic
-packages of 10k, 100k and 1M claims, whole processes (start-up included), with peak memory.
+"""Benchmark: stock `frictionless validate`, `cnru validate` and `cnru build` on the shipped
+package and on synthetic packages of 1k, 10k, 100k and 1M claims, whole processes (start-up
+included), with peak memory; the cold start of `cnru --help`; optionally the test suite's wall
+time (--tests) and the install's size and time (--install).
 
-    .venv/bin/python benchmarks/run.py            # 10k, 100k, 1M claims; 3 runs each
+    .venv/bin/python benchmarks/run.py            # 1k, 10k, 100k, 1M claims; 3 runs each
+    .venv/bin/python benchmarks/run.py --sizes 1000 100000 --runs 5 --tests --install
     .venv/bin/python benchmarks/run.py --sizes 10000 --runs 1 --frictionless-up-to 0
     .venv/bin/python benchmarks/run.py --huge 10000000   # and 10M claims, validated once
     .venv/bin/python benchmarks/run.py --sizes --no-report   # the flood case alone
@@ -138,7 +141,10 @@ def flood_commands(path: Path) -> dict[str, tuple[list[str], Path, dict]]:
 
 def run(sizes: list[int], runs: int, frictionless_up_to: int, huge: int | None) -> list[Measure]:
     shipped = ([str(BIN / "cnru"), "validate", str(ROOT)], ROOT, {})
-    plan = [(0, "cnru validate, shipped package", shipped, runs)]
+    plan = [(0, "cnru validate, shipped package", shipped, runs),
+            (0, "frictionless validate, shipped package",
+             ([str(BIN / "frictionless"), "validate", "datapackage.json"], ROOT, {}), runs),
+            (0, "cnru --help", ([str(BIN / "cnru"), "--help"], ROOT, {}), runs)]
     flood = flood_package()
     plan += [(FLOOD, name, command, runs) for name, command in flood_commands(flood).items()]
     for claims in sizes:
@@ -199,11 +205,28 @@ def run_diff(claims: int) -> list[Measure]:
                     seconds, peak, code == 0)]
 
 
+def run_tests() -> list[Measure]:
+    """The README's test command (the installed test extra assumed), once, wall time."""
+    seconds, peak, code = measure([str(BIN / "pytest"), "-q", "-p", "no:cacheprovider"])
+    return [Measure("the README's test command", 0, seconds, peak, code == 0)]
+
+
+def run_install() -> list[Measure]:
+    """The README's install into a new venv, once: its time, and the venv's size on disk (in
+    the MB column). Uses the package index pip is configured with."""
+    venv = PACKAGES / "venv"
+    shutil.rmtree(venv, ignore_errors=True)
+    seconds, _, code = measure(["bash", "-c", f"python3 -m venv {venv} && "
+                                f"{venv}/bin/pip install -q -e {ROOT}"])
+    size = sum(f.stat().st_size for f in venv.rglob("*") if f.is_file() and not f.is_symlink())
+    return [Measure("install (venv, README's first command)", 0, seconds, size / 1e6, code == 0)]
+
+
 def table(results: list[Measure]) -> list[str]:
     lines = ["| claims | command | median seconds | median peak MB | exit 0 |",
              "|---:|---|---:|---:|---|"]
     for r in results:
-        label = "shipped" if r.claims == 0 else f"{r.claims:,}"
+        label = f"{r.claims:,}" if r.claims else "shipped" if "shipped" in r.what else "-"
         lines.append(f"| {label} | {r.what} | {r.seconds:.2f} | {r.peak_mb:.0f} | "
                      f"{'yes' if r.ok else 'NO'} |")
     return lines
@@ -233,9 +256,26 @@ def targets(results: list[Measure]) -> list[str]:
         lines.append(f"- `cnru validate` at {huge.claims:,} claims: {verdict} in "
                      f"{huge.seconds:.0f} s, peak memory {huge.peak_mb:.0f} MB")
     shipped = by.get(("cnru validate, shipped package", 0))
-    if shipped:
-        lines.append(f"- `cnru validate` on the shipped package: {shipped.seconds:.2f} s "
-                     "(target under 1.5 s)")
+    stock = by.get(("frictionless validate, shipped package", 0))
+    if shipped and stock:
+        lines.append(f"- `cnru validate` on the shipped package: {shipped.seconds:.2f} s, "
+                     f"{shipped.seconds / stock.seconds:.2f}x stock frictionless's time "
+                     f"({stock.seconds:.2f} s; target at most 0.7x), peak memory "
+                     f"{shipped.peak_mb:.0f} MB, {shipped.peak_mb / stock.peak_mb:.1f}x its "
+                     f"{stock.peak_mb:.0f} MB (target at most 2x)")
+    first = by.get(("cnru validate", 1000)), by.get(("frictionless validate", 1000))
+    if all(first):
+        lines.append(f"- `cnru validate` at 1,000 claims: {first[0].seconds:.2f} s, "
+                     f"{first[0].seconds / first[1].seconds:.2f}x stock frictionless's time "
+                     f"({first[1].seconds:.2f} s; target at most 0.7x)")
+    if helped := by.get(("cnru --help", 0)):
+        lines.append(f"- `cnru --help`, cold: {helped.seconds:.2f} s (target under 0.2 s)")
+    if tests := by.get(("the README's test command", 0)):
+        lines.append(f"- the README's test command: {tests.seconds:.0f} s (target about 60 s)")
+    if installed := by.get(("install (venv, README's first command)", 0)):
+        lines.append(f"- the install: {installed.seconds:.0f} s, {installed.peak_mb:.0f} MB on "
+                     "disk (the table's MB column; target half the 901 MB of a venv with the "
+                     "test extra, the README's install before this change)")
     built, bare = by.get(("cnru build", largest)), by.get(("DuckDB CSV to Parquet", largest))
     if built and bare:
         lines.append(f"- `cnru build` at {largest:,} claims: {built.seconds:.1f} s, "
@@ -266,7 +306,8 @@ def write_report(lines: list[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="*",
+                        default=[1_000, 10_000, 100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--frictionless-up-to", type=int, default=1_000_000,
                         help="run stock frictionless only up to this many claims")
@@ -275,12 +316,17 @@ def main() -> None:
     parser.add_argument("--diff", type=int, default=None, metavar="CLAIMS",
                         help="only time `cnru diff` once, between a package of this many claims "
                         "and an edited copy")
+    parser.add_argument("--tests", action="store_true",
+                        help="also time the README's test command, once")
+    parser.add_argument("--install", action="store_true",
+                        help="also time the README's install into a new venv, and its size")
     parser.add_argument("--no-report", action="store_true", help="do not write BENCHMARKS.md")
     args = parser.parse_args()
     if args.diff:
         Console().print("\n".join(table(run_diff(args.diff))), markup=False)
         return
     results = run(args.sizes, args.runs, args.frictionless_up_to, args.huge)
+    results += (run_tests() if args.tests else []) + (run_install() if args.install else [])
     lines = ["", *machine(), f"- Runs per measurement: {args.runs} (medians)", "",
              *table(results), "", *(targets(results) if args.sizes else []), ""]
     console = Console()

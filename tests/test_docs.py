@@ -54,16 +54,19 @@ def test_the_readme_pandas_snippet_reads_proper_types(database, monkeypatch):
 
 def test_a_newcomer_finds_set_up_and_a_query_in_the_first_30_lines():
     head = "\n".join(README.splitlines()[:30])
-    install = 'python3 -m venv .venv && .venv/bin/pip install -q -e ".[test]"'
-    assert f"{install} && .venv/bin/cnru build" in head
-    assert ".venv/bin/pytest" in head
+    assert f"{INSTALL} && .venv/bin/cnru build" in head
+    assert TESTS in head
     assert "```sql" in head
+
+
+INSTALL = "python3 -m venv .venv && .venv/bin/pip install -q -e ."
+TESTS = '.venv/bin/pip install -q -e ".[test]" && .venv/bin/pytest'
 
 
 def test_ci_runs_the_readme_commands():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert '.venv/bin/pip install -q -e ".[test]"' in ci
-    assert ".venv/bin/pytest" in ci
+    assert INSTALL in ci
+    assert TESTS in ci
 
 
 @pytest.mark.parametrize("name", sorted(generated(ROOT)))

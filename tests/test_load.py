@@ -59,3 +59,21 @@ def test_rows_read_in_large_pieces_keep_their_order_and_numbers(wide):
         problems = schema_checks(con, wide, {"wide"})
     assert sorted((p.code, p.row, p.field, p.value) for p in problems) == [
         ("type-error", row, "n", "x") for row in sorted(BAD)]
+
+
+def test_the_readers_are_registered_at_the_first_cell_that_needs_one(tiny):
+    """Until a cell needs frictionless's reader, the readers are stand-ins; then the file is
+    read again with them, and reads as frictionless reads it."""
+    from cnru.validate import validate_package
+
+    tiny.set_cell("data/action_targets.csv", 1, "target_count", " 1_0 ")  # int(): 10
+    tiny.set_cell("data/action_targets.csv", 2, "target_count", "1__0")  # not an integer
+    report = validate_package(tiny.root, tiny.sources)
+    found = {(p.code, p.row, p.field) for p in report.problems}
+    assert ("type-error", 2, "target_count") in found
+    assert [p for p in report.problems if p.row == 1] == []
+    with sandbox(tiny.root) as con:
+        con.execute(f"CREATE SCHEMA {TYPED}")
+        readers.register_on_demand(con)
+        with pytest.raises(Exception, match=readers.NEEDED):
+            con.execute(f"SELECT {readers.read('integer', repr(' 1_0 '))}")

@@ -88,7 +88,7 @@ def test_the_reader_text_keeps_every_word_and_its_offsets(path):
     for index in range(0, len(reader.text), 97):
         char, start = reader.text[index], reader.starts[index]
         assert char == text[start] or (char == " " and text[start].isspace())
-    assert reader.starts == sorted(reader.starts)
+    assert list(reader.starts) == sorted(reader.starts)
 
 
 @needs_sources

@@ -4,6 +4,7 @@ collects every violation and fails once with the whole list."""
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 import re
@@ -44,17 +45,18 @@ def markdown_text(text: str) -> str:
     return fold(head + body)
 
 
-def texts_of(source_id: str) -> tuple[list[str], bool]:
+@functools.cache  # each text read and parsed once, not once per row that quotes it
+def texts_of(source_id: str) -> tuple[tuple[str, ...], bool]:
     """What a value must be a substring of (the text, or one of its JSON string values), and
     whether whitespace is folded."""
     source = next(s for s in rows("sources") if s["source_id"] == source_id)
     name = source["archive_file"]
     text = (SOURCES / name).read_text(encoding="utf-8")
     if name.endswith(".json"):
-        return json_strings(json.loads(text)), True
+        return tuple(json_strings(json.loads(text))), True
     if name.endswith(".md"):
-        return [markdown_text(text)], True
-    return [text], False
+        return (markdown_text(text),), True
+    return (text,), False
 
 
 def found(value: str, source_id: str) -> bool:

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from cnru import load
 from cnru.load import FileFacts, scan_file
 from cnru.problems import CODES
 from cnru.validate import validate_package
@@ -293,8 +294,16 @@ def test_control_characters_besides_line_breaks_are_found(tiny, value):
     (b"a,b\n1,\x7f\n", FileFacts(lines=2, plain=False)),
     (b"a,b\n1,\x00\n", FileFacts(lines=2, plain=False)),
     (b"a,b\n1,\xc3\xa9\xe2\x80\xa8\n", FileFacts(lines=2, plain=True)),  # UTF-8 is not
+    (b"a,b\r1,2\r\n3,4\n", FileFacts(lines=3, plain=False, mixed=True)),
+    (b"a,b\r\n1,2\r\n3,4", FileFacts(lines=3, plain=False)),
 ])
-def test_scan_file_counts_lines_and_finds_control_bytes(tmp_path, content, facts):
+@pytest.mark.parametrize("counter", ["bytes", "numpy"])
+def test_scan_file_counts_lines_and_finds_control_bytes(tmp_path, monkeypatch, content, facts,
+                                                        counter):
+    """Small files are counted by bytes methods, large ones by numpy, in chunks (here of 3
+    bytes, so that a CRLF falls across two): the same facts."""
+    monkeypatch.setattr(load, "NUMPY_FROM", 0 if counter == "numpy" else 1 << 40)
+    monkeypatch.setattr(load, "SCAN_CHUNK", 3)
     path = tmp_path / "file.csv"
     path.write_bytes(content)
     assert scan_file(path) == facts

@@ -2,7 +2,8 @@
 
 Every path is checked before anything opens it: absolute paths, `..`, symlinks out of the
 package and URLs are problems, never reads or fetches. Only then does frictionless see the
-descriptor (with the schemas inlined), to check it against the Data Package standard.
+descriptor (with the schemas inlined), to check it against the Data Package standard (unless
+it found exactly this descriptor valid when the store was written: store.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import patterns
+from . import patterns, store
 from .errors import PackageNotFound
 from .problems import Problem
 
@@ -316,11 +317,9 @@ def check_with_frictionless(package: Package, problems: list[Problem]) -> None:
     """Data Package and Table Schema conformance, as frictionless judges it.
 
     When the package is rejected, each resource is checked on its own, so one broken schema
-    does not hide another; a resource frictionless rejects is not data-checked.
+    does not hide another; a resource frictionless rejects is not data-checked. A descriptor
+    frictionless found valid when the store was written (store.py) is not judged again.
     """
-    from frictionless import Package as FrictionlessPackage
-    from frictionless import Resource as FrictionlessResource
-
     seen: set[str] = set()
 
     def record(report) -> bool:
@@ -333,16 +332,25 @@ def check_with_frictionless(package: Package, problems: list[Problem]) -> None:
         return report.valid
 
     basepath = str(package.root)
-    inlined = [standard({**r.item, "schema": standard(r.schema)}) for r in package.resources]
-    descriptor = standard({**package.descriptor, "resources": inlined})
-    if not inlined:
-        return
+    descriptor = inlined(package)
+    if not descriptor["resources"] or store.known_valid(descriptor):
+        return  # nothing to check, or frictionless found exactly this descriptor valid
+    from frictionless import Package as FrictionlessPackage
+    from frictionless import Resource as FrictionlessResource
+
     if record(FrictionlessPackage.validate_descriptor(descriptor, basepath=basepath)):
         return
     # something is wrong: find which resources frictionless rejects, and stop using them
     package.resources = [
-        resource for resource, item in zip(package.resources, inlined, strict=True)
+        resource for resource, item in zip(package.resources, descriptor["resources"],
+                                           strict=True)
         if record(FrictionlessResource.validate_descriptor(item, basepath=basepath))]
+
+
+def inlined(package: Package) -> dict:
+    """The descriptor as frictionless checks it: the schemas inlined, custom profiles left out."""
+    resources = [standard({**r.item, "schema": standard(r.schema)}) for r in package.resources]
+    return standard({**package.descriptor, "resources": resources})
 
 
 def standard(metadata: dict) -> dict:

@@ -24,8 +24,8 @@ from dataclasses import field as default
 from pathlib import Path
 
 import duckdb
-import numpy as np
 
+from . import readers
 from .descriptor import DIALECT, Resource, as_list, encoding_of
 from .errors import first_line
 from .patterns import re2_problem
@@ -75,7 +75,7 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
     `facts` gives the file's `scan_file` (run in another thread, say); by default it is run
     here. `scratch`: a directory DuckDB may read, for the copy of a file with other line ends
     (by default, beside nothing: such a file is a problem). `con` must have the readers
-    registered (readers.register)."""
+    registered (readers.register, or readers.register_on_demand)."""
     problems = check_patterns(con, resource)
     if not problems and (dialect := python_dialect(resource)) is not None:
         # another encoding or dialect: Python's csv module reads it (as frictionless does) into
@@ -330,7 +330,14 @@ def load_rows(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool,
         try:
             source = (f"read_csv({csv_options(resource, strict, buffer, path)}, "
                       f"parallel = {parallel})")
-            con.execute(load_table(resource.name, resource.schema, source, plain))
+            try:
+                con.execute(load_table(resource.name, resource.schema, source, plain))
+            except duckdb.InvalidInputException as error:
+                if not readers.needed(error, con):  # else: the readers are there now
+                    raise
+                con.execute(f"DROP TABLE IF EXISTS {REJECTS}; "
+                            f"DROP TABLE IF EXISTS {REJECTS}_scan")
+                con.execute(load_table(resource.name, resource.schema, source, plain))
             break
         except (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException,
                 duckdb.OutOfMemoryException):
@@ -360,25 +367,47 @@ def load_rows(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool,
                        field=column if kind in REJECT_CODES else None, line=line)], kinds
 
 
+CONTROL_BYTES = bytes([*range(0x20), 0x7F])
+SCAN_CHUNK = 1 << 24
+NUMPY_FROM = 4 << 20  # numpy pays its import (0.15 s) only on files at least this large
+
+
 def scan_file(path: Path) -> FileFacts:
     """One pass over the bytes: the line count, whether any control byte but LF occurs, and
     whether the line ends are other than all LF or all CRLF (then counted as lines too).
-    numpy counts bytes several times faster than `bytes.count` and `bytes.translate`."""
+    For a large file numpy counts bytes several times faster than `bytes.count` and
+    `bytes.translate`, which count a small file's before numpy would be imported."""
+    count = numpy_counts if path.stat().st_size >= NUMPY_FROM else byte_counts
     lfs, controls, crs, crlfs, last = 0, 0, 0, 0, b"\n"
     with open(path, "rb") as file:
-        for chunk in iter(lambda: file.read(1 << 24), b""):
-            data = np.frombuffer(chunk, np.uint8)
-            lfs += int(np.count_nonzero(data == 0x0A))
-            controls += int(np.count_nonzero(data < 0x20) + np.count_nonzero(data == 0x7F))
-            if chunk_crs := int(np.count_nonzero(data == 0x0D)):
-                crs += chunk_crs
-                crlfs += int(np.count_nonzero((data[:-1] == 0x0D) & (data[1:] == 0x0A)))
-            crlfs += last == b"\r" and chunk[:1] == b"\n"
+        for chunk in iter(lambda: file.read(SCAN_CHUNK), b""):
+            chunk_lfs, chunk_controls, chunk_crs, chunk_crlfs = count(chunk)
+            lfs += chunk_lfs
+            controls += chunk_controls
+            crs += chunk_crs
+            crlfs += chunk_crlfs + (last == b"\r" and chunk[:1] == b"\n")
             last = chunk[-1:]
     mixed = crs > 0 and not crs == crlfs == lfs
     lines = lfs + crs - crlfs if mixed else lfs  # CR alone ends a line too
     return FileFacts(lines + (last not in (b"\n", b"\r") if mixed else last != b"\n"),
                      plain=controls == lfs, mixed=mixed)  # LF is a control byte
+
+
+def byte_counts(chunk: bytes) -> tuple[int, int, int, int]:
+    """LFs, control bytes (LF among them), CRs and CRLFs in the chunk."""
+    crs = chunk.count(b"\r")
+    return (chunk.count(b"\n"), len(chunk) - len(chunk.translate(None, CONTROL_BYTES)), crs,
+            chunk.count(b"\r\n") if crs else 0)
+
+
+def numpy_counts(chunk: bytes) -> tuple[int, int, int, int]:
+    import numpy as np
+
+    data = np.frombuffer(chunk, np.uint8)
+    crs = int(np.count_nonzero(data == 0x0D))
+    return (int(np.count_nonzero(data == 0x0A)),
+            int(np.count_nonzero(data < 0x20) + np.count_nonzero(data == 0x7F)), crs,
+            int(np.count_nonzero((data[:-1] == 0x0D) & (data[1:] == 0x0A))) if crs else 0)
 
 
 LINE_END = re.compile(rb"\r\n|\r|\n")

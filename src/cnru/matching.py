@@ -20,9 +20,12 @@ remembers its offset in the raw text.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from bisect import bisect_left
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -37,6 +40,7 @@ LINK = re.compile(r"(?<!\\)\[([^\[\]]*)\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)")
 LINE_MARKER = re.compile(r"^[ \t]*(?:(?:>[ \t]?)+|#{1,6}[ \t]+|[-*+][ \t]+)", re.M)
 EMPHASIS = re.compile(r"(?<!\\)(?:\*+|_+)")
 JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:)?', re.S)
+CONTROL = re.compile("[\x00-\x1f]")  # never raw in a JSON string
 JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.S)
 SEPARATOR = "\n"  # between JSON values: a folded quote never contains it
 KINDS = {".md": "md", ".json": "json"}
@@ -57,8 +61,8 @@ class Reader:
     """A text to match against, and for each of its characters the raw span it stands for."""
 
     text: str
-    starts: list[int]
-    ends: list[int]
+    starts: Sequence[int]  # arrays or runs (JSON) of offsets: a large text has millions
+    ends: Sequence[int]
 
 
 # ------------------------------------------------------------------ Markdown
@@ -108,24 +112,35 @@ def reader_text(raw: str) -> str:
 
 
 def markdown_reader(raw: str) -> Reader:
-    starts = [index for a, b in markdown_kept(raw) for index in range(a, b)]
-    return folded("".join(raw[index] for index in starts), starts, [i + 1 for i in starts])
+    kept = markdown_kept(raw)
+    starts = offsets(range(a, b) for a, b in kept)
+    return folded("".join(raw[a:b] for a, b in kept), starts, offsets(
+        range(a + 1, b + 1) for a, b in kept))
 
 
-def folded(text: str, starts: list[int], ends: list[int]) -> Reader:
+def offsets(ranges) -> array:
+    out = array("q")
+    for span in ranges:
+        out.extend(span)
+    return out
+
+
+def folded(text: str, starts: Sequence[int], ends: Sequence[int]) -> Reader:
     """Whitespace folded; a folded space stands for its whole run."""
-    out, out_starts, out_ends, at = [], [], [], 0
+    if SPACES.sub(" ", text) == text:  # every run is one space already: most JSON values
+        return Reader(text, starts, ends)
+    out, out_starts, out_ends, at = [], array("q"), array("q"), 0
     for match in SPACES.finditer(text):
         out.append(text[at:match.start()])
-        out_starts += starts[at:match.start()]
-        out_ends += ends[at:match.start()]
+        out_starts.extend(starts[at:match.start()])
+        out_ends.extend(ends[at:match.start()])
         out.append(" ")
         out_starts.append(starts[match.start()])
         out_ends.append(ends[match.end() - 1])
         at = match.end()
     out.append(text[at:])
-    out_starts += starts[at:]
-    out_ends += ends[at:]
+    out_starts.extend(starts[at:])
+    out_ends.extend(ends[at:])
     return Reader("".join(out), out_starts, out_ends)
 
 
@@ -140,6 +155,9 @@ def json_values(raw: str):
 
 
 def decoded(literal: str) -> str | None:
+    content = literal[1:-1]
+    if "\\" not in content:  # no escape: the content is the value, if no control byte is raw
+        return None if CONTROL.search(content) else content
     try:
         return json.loads(literal)
     except ValueError:  # not a valid JSON string: no value to match
@@ -147,29 +165,77 @@ def decoded(literal: str) -> str | None:
 
 
 def json_text(raw: str) -> str:
-    values = (decoded(match.group(0)) for match in json_values(raw))
-    return SEPARATOR.join(fold(value) for value in values if value is not None)
+    return json_reader(raw).text
 
 
+class Runs(Sequence):
+    """Raw offsets, one per character of a reader text, stored as runs in which each character
+    stands one after the other: a JSON text's million characters are a few thousand runs."""
+
+    def __init__(self):
+        self.at, self.base, self.length = array("q"), array("q"), 0
+
+    def add(self, base: int, count: int = 1) -> None:
+        """The next `count` characters stand at base, base + 1, ..."""
+        if count <= 0:
+            return
+        if not self.at or self.base[-1] + self.length - self.at[-1] != base:
+            self.at.append(self.length)
+            self.base.append(base)
+        self.length += count
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.length))]
+        if index < 0:
+            index += self.length
+        if not 0 <= index < self.length:
+            raise IndexError(index)
+        run = bisect_right(self.at, index) - 1
+        return self.base[run] + index - self.at[run]
+
+
+@functools.lru_cache(maxsize=1)  # made for the text's match text, used again for its offsets
 def json_reader(raw: str) -> Reader:
-    text, starts, ends = [], [], []
-    for match in json_values(raw):
-        if decoded(match.group(0)) is None:
+    """Each string value (not key) decoded and whitespace folded, one SEPARATOR between."""
+    text, starts, ends, last = [], Runs(), Runs(), 0  # `last`: the last end added
+    for match in JSON_STRING.finditer(raw):
+        if match.group(2) is not None:  # a key
             continue
+        content = match.group(1)
+        plain = "\\" not in content
+        if (CONTROL.search(content) if plain else decoded(match.group(0)) is None):
+            continue  # not a valid JSON string: no value to match
         if text:  # the separator stands for the closing quote of the previous value
             text.append(SEPARATOR)
-            starts.append(ends[-1])
-            ends.append(ends[-1] + 1)
-        chars, char_starts, char_ends = decode_with_offsets(match.group(1), match.start(1))
-        value = folded(chars, char_starts, char_ends)
+            starts.add(last)
+            ends.add(last + 1)
+            last += 1
+        at = match.start(1)
+        if plain and SPACES.sub(" ", content) == content:  # as it stands
+            text.append(content)
+            starts.add(at, len(content))
+            ends.add(at + 1, len(content))
+            last = at + len(content) if content else last
+            continue
+        value = folded(*decode_with_offsets(content, at))
         text.append(value.text)
-        starts += value.starts
-        ends += value.ends
+        for start, end in zip(value.starts, value.ends, strict=True):
+            starts.add(start)
+            ends.add(end)
+            last = end
     return Reader("".join(text), starts, ends)
 
 
-def decode_with_offsets(content: str, offset: int) -> tuple[str, list[int], list[int]]:
+def decode_with_offsets(content: str, offset: int,
+                        ) -> tuple[str, Sequence[int], Sequence[int]]:
     """A JSON string's content decoded, each character with the raw span of its escape."""
+    if "\\" not in content:  # no escape: each character is its own span
+        return content, range(offset, offset + len(content)), range(
+            offset + 1, offset + len(content) + 1)
     chars, starts, ends, at = [], [], [], 0
     for match in JSON_ESCAPE.finditer(content):
         for index in range(at, match.start()):

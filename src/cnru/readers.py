@@ -19,12 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
-from frictionless import fields
 
 BIGINT = (-(1 << 63), 1 << 63)  # the values a BIGINT column holds: [low, high)
 
 
 def integer_reader() -> Callable[[str], int | None]:
+    from frictionless import fields
+
     read = fields.IntegerField(name="cell").create_value_reader()
 
     def read_integer(text: str) -> int | None:
@@ -35,6 +36,8 @@ def integer_reader() -> Callable[[str], int | None]:
 
 
 def number_reader() -> Callable[[str], str | None]:
+    from frictionless import fields
+
     read = fields.NumberField(name="cell").create_value_reader()
 
     def read_number(text: str) -> str | None:
@@ -49,6 +52,8 @@ def number_reader() -> Callable[[str], str | None]:
 
 
 def date_reader() -> Callable[[str], object]:
+    from frictionless import fields
+
     return fields.DateField(name="cell").create_value_reader()
 
 
@@ -135,9 +140,45 @@ READERS = {
 def register(con: duckdb.DuckDBPyConnection) -> None:
     """Make the readers callable in `con`'s SQL (the SQL of schema_sql.load_table needs them)."""
     for reader in READERS.values():
-        con.create_function(reader.function, reader.make(), ["VARCHAR"], reader.returns,
+        con.create_function(reader.function, lazily(reader.make), ["VARCHAR"], reader.returns,
                             null_handling="special", exception_handling="return_null",
                             side_effects=False)
+
+
+NEEDED = "cnru: a cell needs a frictionless reader"
+
+
+def register_on_demand(con: duckdb.DuckDBPyConnection) -> None:
+    """Stand-ins for the readers: SQL macros that stop the query at the first cell that needs
+    one, whose caller then registers the readers (`needed`, `register`) and runs it again.
+    Registering a Python function imports numpy (DuckDB does), a tenth of a second that most
+    packages, whose every cell the SQL casts, need not pay."""
+    for reader in READERS.values():
+        con.execute(f"CREATE OR REPLACE TEMP MACRO {reader.function}(text) AS "
+                    f"CAST(error('{NEEDED}') AS {reader.returns})")
+
+
+def needed(error: duckdb.Error, con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether `error` is a stand-in's; if so, the readers are registered in its place."""
+    if NEEDED not in str(error):
+        return False
+    for reader in READERS.values():
+        con.execute(f"DROP MACRO IF EXISTS temp.{reader.function}")
+    register(con)
+    return True
+
+
+def lazily(make: Callable[[], Callable[[str], object]]) -> Callable[[str], object]:
+    """The reader, made (and frictionless imported) at the first cell that needs it: most
+    packages have none."""
+    made = []
+
+    def read(text: str) -> object:
+        if not made:
+            made.append(make())
+        return made[0](text)
+
+    return read
 
 
 def read(kind: str, column: str) -> str:

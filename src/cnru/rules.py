@@ -4,22 +4,38 @@ One function per problem code. Each returns a `Target`: a table whose rows name 
 the data row `_row` and the field at fault, and a boolean expression that is true (or NULL: not
 applicable) where a row passes. The joins and unions a rule needs are views in
 `sql/context.sql`: SQL prepares, pandera judges.
+
+A valid package needs only the rules' count queries, which ibis compiles from these expressions;
+store.py keeps them, keyed on this file, context.sql and the tables' columns, so that a run in
+which no rule fails imports neither ibis nor pandera.
 """
 
 from __future__ import annotations
 
 import datetime
+import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 import duckdb
-import ibis
 
+from . import store
 from .problems import Problem
 from .sources import Nearest, check_offsets
 
-Expression = ibis.expr.types.BooleanValue
+if TYPE_CHECKING:
+    import ibis
+    from ibis.expr.types import BooleanValue as Expression
+else:
+    class LazyIbis:
+        """ibis, imported when a rule is first built (a third of a second of imports)."""
+
+        def __getattr__(self, name: str):
+            return getattr(importlib.import_module("ibis"), name)
+
+    ibis = LazyIbis()
 MODEL = ("sources", "entities", "entity_aliases", "claims", "claim_evidence", "actions",
          "action_targets", "action_evidence", "list_entries", "links", "entity_identifiers")
 
@@ -72,41 +88,55 @@ def rule(code: str):
     return register
 
 
-def prepare() -> None:
-    """Load ibis's DuckDB backend, a fifth of a second of imports."""
-    ibis.duckdb  # noqa: B018 (the attribute loads the backend)
-
-
 def create_context(con: duckdb.DuckDBPyConnection) -> None:
     con.execute((files("cnru") / "sql" / "context.sql").read_text(encoding="utf-8"))
 
 
-@dataclass(frozen=True)
+@dataclass
 class Plan:
-    """Every rule compiled: its target, and per table one query that counts the rows breaking
-    each rule that reads the table (the codes in the order of the query's columns)."""
+    """Per table one query that counts the rows breaking each rule that reads the table (the
+    codes in the order of the query's columns); the rules' targets, built when one fails."""
 
     con: duckdb.DuckDBPyConnection
-    targets: dict[str, Target]
+    with_texts: bool
+    codes: list[str]  # the rules that apply, in the order of RULES
     counts: list[tuple[str, list[str]]]
+    built: dict[str, Target] | None = field(default=None, repr=False)
+
+    @property
+    def targets(self) -> dict[str, Target]:
+        if self.built is None:
+            self.built = build_targets(self.con, self.with_texts)
+        return self.built
 
 
-def plan_rules(con: duckdb.DuckDBPyConnection, with_texts: bool) -> Plan:
-    """The context views, the rules' targets and their SQL: a tenth of a second of Python,
-    which can run while DuckDB checks the keys."""
-    create_context(con)
-    if with_texts:
-        check_offsets(con)
+def build_targets(con: duckdb.DuckDBPyConnection, with_texts: bool) -> dict[str, Target]:
     tables = Tables(con, with_texts)
-    targets = {code: target for code, make_target in RULES.items()
-               if (target := make_target(tables)) is not None}
+    return {code: target for code, make_target in RULES.items()
+            if (target := make_target(tables)) is not None}
+
+
+def compile_counts(targets: dict[str, Target]) -> list[tuple[str, list[str]]]:
+    """The count queries, compiled by ibis: a tenth of a second."""
     by_table: dict[ibis.Table, dict[str, Expression]] = {}
     for code, target in targets.items():
         by_table.setdefault(target.table, {})[code] = (~target.ok.fill_null(True)).sum()
     # straight to DuckDB: ibis's own execution adds a fifth to a query this size
-    counts = [(str(ibis.to_sql(table.aggregate(**sums), dialect="duckdb")), list(sums))
-              for table, sums in by_table.items()]
-    return Plan(con, targets, counts)
+    return [(str(ibis.to_sql(table.aggregate(**sums), dialect="duckdb")), list(sums))
+            for table, sums in by_table.items()]
+
+
+def plan_rules(con: duckdb.DuckDBPyConnection, with_texts: bool) -> Plan:
+    """The context views and the rules' count queries: from the store when it holds them for
+    these tables, else compiled (and the targets kept for the run)."""
+    create_context(con)
+    if with_texts:
+        check_offsets(con)
+    if (stored := store.rule_counts(store.rules_key(con, with_texts))) is not None:
+        codes, counts = stored
+        return Plan(con, with_texts, codes, counts)
+    targets = build_targets(con, with_texts)
+    return Plan(con, with_texts, list(targets), compile_counts(targets), targets)
 
 
 def run_rules(plan: Plan, paths: dict[str, str]) -> list[Problem]:
@@ -125,7 +155,7 @@ def breaking(plan: Plan) -> list[str]:
     for query, codes in plan.counts:
         [totals] = plan.con.execute(query).fetchall()
         broken.update(code for code, total in zip(codes, totals, strict=True) if total)
-    return [code for code in plan.targets if code in broken]
+    return [code for code in plan.codes if code in broken]
 
 
 def failing_rows(code: str, table: ibis.Table, ok: Expression) -> list[dict]:

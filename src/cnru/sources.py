@@ -307,23 +307,26 @@ def check_offsets(con: duckdb.DuckDBPyConnection) -> None:
                 "field VARCHAR, quote_start BIGINT, ok BOOLEAN, found_start BIGINT, "
                 "found_end BIGINT)")
     rows = con.execute("""
-        SELECT offsets.resource, offsets._row, offsets.quote, offsets.quote_start,
-               offsets.quote_end, offsets.source_id, texts.kind, texts.text
-        FROM context.evidence_offsets AS offsets
-        JOIN context.source_texts AS texts USING (source_id)
-        WHERE offsets.quote_start IS NOT NULL AND offsets.quote_end IS NOT NULL
-              AND offsets.quote IS NOT NULL
-        ORDER BY offsets.source_id, offsets.resource, offsets._row
+        SELECT resource, _row, quote, quote_start, quote_end, source_id
+        FROM context.evidence_offsets
+        WHERE quote_start IS NOT NULL AND quote_end IS NOT NULL AND quote IS NOT NULL
+              AND source_id IN (SELECT source_id FROM context.source_texts)
+        ORDER BY source_id, resource, _row
     """).fetchall()
-    verdicts, mapped = [], {}
-    for resource, row, quote, start, end, source_id, kind, raw in rows:
-        if source_id not in mapped:
-            mapped = {source_id: matching.reader(kind, raw)}  # one text at a time
-        reader = mapped[source_id]
-        ok = matching.span_matches(kind, raw, quote, start, end, reader)
-        found = None if ok else matching.locate_in(kind, raw, quote, reader)
+    verdicts, text, mapped = [], None, None
+    for resource, row, quote, start, end, source_id in rows:
+        if text is None or text[0] != source_id:  # one text at a time, read once, not per row
+            kind, raw = con.execute("SELECT kind, text FROM context.source_texts "
+                                    "WHERE source_id = $1", [source_id]).fetchone()
+            text, mapped = (source_id, kind, raw), matching.reader(kind, raw)
+        _, kind, raw = text
+        ok = matching.span_matches(kind, raw, quote, start, end, mapped)
+        found = None if ok else matching.locate_in(kind, raw, quote, mapped)
         verdicts.append((resource, row, "quote_start", start, ok,
                          *(found if found else (None, None))))
-    if verdicts:
-        con.executemany("INSERT INTO context.quote_offsets VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        verdicts)
+    if verdicts:  # one statement, not one per row
+        columns = list(zip(*verdicts, strict=True))
+        con.execute("INSERT INTO context.quote_offsets SELECT unnest($1::VARCHAR[]), "
+                    "unnest($2::BIGINT[]), unnest($3::VARCHAR[]), unnest($4::BIGINT[]), "
+                    "unnest($5::BOOLEAN[]), unnest($6::BIGINT[]), unnest($7::BIGINT[])",
+                    [list(column) for column in columns])

@@ -8,9 +8,11 @@
    look-alike entity names (names.py) and the minimum row counts of cnru.toml (assertions.py).
 
 While DuckDB loads the files, a second thread (background.py) scans their bytes, reads the
-archive, compares the names and imports the rule engine; while DuckDB checks the keys, it
-compiles the rules. Each task is given what it needs as a value and its result is collected
-from its Future: no task waits for another.
+archive and compares the names; while DuckDB checks the keys, it prepares the rules' queries
+(stored, or compiled by ibis: store.py). Each task is given what it needs as a value and its
+result is collected from its Future: no task waits for another. For small files the same tasks
+run in this thread, each when it is submitted, and DuckDB on one thread. ibis, pandera,
+frictionless's readers and numpy are imported only when a run needs them.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ class Checked:
 
 
 ARCHIVE = "archive"  # the texts the package ships, looked up before the sources directory
+SMALL_BYTES = 8 << 20  # files that load in a few tenths of a second: neither a second thread
+# pays nor DuckDB's threads (a tenth of the time of a package this small goes to them)
 
 
 def default_sources_dir(package_dir: Path) -> Path:
@@ -81,16 +85,18 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
         allowed.append(sources.resolve())
     problems: list[Problem] = list(package.problems)
     lines: dict[str, Lines] = {}
+    small = sum(r.path.stat().st_size for r in package.resources if r.path.is_file()) < SMALL_BYTES
+    if limits is None and small:  # DuckDB's threads pay only on larger files
+        limits = Limits.from_environment(threads=1)
     with tempfile.TemporaryDirectory(prefix="cnru-lines-", dir=spill_in) as scratch, \
             sandbox(*allowed, Path(scratch), limits=limits, spill_in=spill_in,
                     lock=False) as con, \
-            background("cnru-validate") as worker:
+            background("cnru-validate", at_once=small) as worker:
         con.execute(f"CREATE SCHEMA {TYPED}; CREATE SCHEMA context")
-        readers.register(con)
-        # in the order the loads below wait for them; the rules are needed last
+        readers.register_on_demand(con)
+        # in the order the loads below wait for them
         scans = {r.name: worker.submit(scan_file, r.path)
                  for r in package.resources if r.path.is_file()}
-        worker.submit(prepare_rules)
         loaded, archive, look_alikes = [], None, None
         for resource in package.resources:
             step(f"reading {resource.relpath}")
@@ -146,14 +152,6 @@ def compile_rules(con: duckdb.DuckDBPyConnection, names: set[str], texts):
     if not set(rules.MODEL) <= names or texts is None:
         return None
     return rules.plan_rules(con, with_texts=texts)
-
-
-def prepare_rules() -> None:
-    """Import the rules and their engine (ibis, pandera's companion): a third of a second of
-    Python, best spent while DuckDB loads the files."""
-    from . import rules
-
-    rules.prepare()
 
 
 CELL_CODES = {"type-error", "constraint-error", "missing-cell"}

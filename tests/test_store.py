@@ -1,0 +1,55 @@
+"""The store (cnru.store) holds what frictionless and ibis make of the shipped package now, and
+a run whose descriptor or tables are not in it is judged by them alike."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import ROOT, SOURCES
+
+from cnru import store
+from cnru.validate import validate_package
+
+
+def test_the_store_holds_the_shipped_package_as_frictionless_and_ibis_judge_it_now():
+    held = json.loads(store.STORE.read_text(encoding="utf-8"))
+    assert held == store.compiled(ROOT, SOURCES), (
+        "src/cnru/store.json is out of date: run `python -m cnru.store`")
+    assert held["valid_descriptors"], "frictionless finds the shipped descriptor invalid"
+
+
+def test_without_the_store_the_same_problems_are_found(tiny, monkeypatch):
+    tiny.set_cell("data/claims.csv", 1, "period_end", "2000-01-01")
+
+    def problems():
+        return {(p.code, p.file, p.row, p.field, p.message)
+                for p in validate_package(tiny.root, tiny.sources).problems}
+
+    found = problems()
+    monkeypatch.setattr(store, "stored", lambda: {})
+    assert problems() == found
+    assert any(code == "period-order" for code, *_ in found)
+
+
+def test_a_valid_edited_descriptor_is_judged_by_frictionless(tiny, monkeypatch):
+    tiny.set_cell("data/claims.csv", 1, "period_end", "2000-01-01")
+    found = {(p.code, p.file, p.row, p.field)
+             for p in validate_package(tiny.root, tiny.sources).problems}
+    assert ("period-order", "data/claims.csv", 1, "period_end") in found
+    judged = []
+    monkeypatch.setattr(store, "known_valid", lambda descriptor: judged.append(1) or False)
+    assert {(p.code, p.file, p.row, p.field)
+            for p in validate_package(tiny.root, tiny.sources).problems} == found
+    assert judged
+
+
+def test_small_and_large_packages_take_the_same_path_in_one_or_two_threads(tiny, monkeypatch):
+    from cnru import validate
+
+    tiny.set_cell("data/claims.csv", 1, "period_end", "2000-01-01")
+    tiny.set_cell("data/entities.csv", 1, "country", "XX")
+    at_once = validate_package(tiny.root, tiny.sources)
+    monkeypatch.setattr(validate, "SMALL_BYTES", 0)  # as if large: the second thread
+    threaded = validate_package(tiny.root, tiny.sources)
+    assert at_once.problems == threaded.problems
+    assert {p.code for p in at_once.problems} >= {"period-order", "constraint-error"}
