@@ -71,6 +71,17 @@ class TinyPackage:
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """One build of the shipped package for every test that only reads it (a module that
+    changes its build makes its own)."""
+    from cnru.build import build
+
+    out = tmp_path_factory.mktemp("shipped") / "build"
+    build(ROOT, out, SOURCES)
+    return out
+
+
 @pytest.fixture
 def tiny(tmp_path) -> TinyPackage:
     return TinyPackage(tmp_path / "tiny")

@@ -11,9 +11,7 @@ import os
 import shutil
 
 import pytest
-from conftest import ROOT, SOURCES
-
-from cnru.build import build
+from conftest import ROOT
 
 playwright = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'")
@@ -36,10 +34,8 @@ def csv_rows(name: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def url(tmp_path_factory) -> str:
-    out = tmp_path_factory.mktemp("browser") / "build"
-    build(ROOT, out, SOURCES)
-    return (out / "index.html").as_uri()
+def url(built) -> str:
+    return (built / "index.html").as_uri()
 
 
 @pytest.fixture(scope="module")

@@ -25,13 +25,6 @@ SCHEMAS = {name: json.loads((ROOT / "schemas" / f"{name}.json").read_text()) for
 SUMMARIES = [output_name(s) for s in scripts(ROOT) if "CREATE OR REPLACE TABLE" in s.read_text()]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build") / "build"
-    build(ROOT, out, SOURCES)
-    return out
-
-
 def csv_rows(name: str) -> list[dict]:
     with open(ROOT / "data" / f"{name}.csv", encoding="utf-8", newline="") as file:
         return list(csv.DictReader(file))

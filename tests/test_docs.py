@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT, SOURCES
+from conftest import ROOT
 
-from cnru.build import build
 from cnru.docs import generated
 from cnru.query import markdown, run_query
 
@@ -17,10 +16,8 @@ EXAMPLES = re.findall(r"```sql\n(.*?)```\n\n((?:\|[^\n]*\|\n)+)", README, flags=
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory):
-    out = tmp_path_factory.mktemp("docs") / "build"
-    build(ROOT, out, SOURCES)
-    return out / "cnru.duckdb"
+def database(built):
+    return built / "cnru.duckdb"
 
 
 def test_the_readme_has_its_example_queries():

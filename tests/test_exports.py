@@ -8,7 +8,6 @@ import collections
 import csv
 import hashlib
 import json
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -23,13 +22,6 @@ from cnru.descriptor import load_package
 from cnru.excel import write_table
 
 RESOURCES = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("exports") / "build"
-    build(ROOT, out, SOURCES)
-    return out
 
 
 def csv_rows(name: str) -> list[dict]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import synth
-from conftest import ROOT, SOURCES
+from conftest import ROOT
 
 from cnru import page
 from cnru.build import build
@@ -52,13 +52,6 @@ class Tags(HTMLParser):
         if self.in_caption:
             self.captions.append(data.strip())
             self.in_caption = False
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("page") / "build"
-    build(ROOT, out, SOURCES)
-    return out
 
 
 @pytest.fixture(scope="module")
