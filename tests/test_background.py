@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cnru.background import Handoff, background
+from cnru.engine.background import Handoff, background
 
 
 def test_a_task_gives_back_its_value_or_its_exception():

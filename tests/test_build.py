@@ -16,8 +16,8 @@ from conftest import ROOT, SOURCES
 from frictionless import Package
 
 import cnru.build
-from cnru import schema_sql
 from cnru.build import build, output_name, scripts
+from cnru.engine import schema_sql
 from cnru.errors import BuildError, InvalidPackage
 
 RESOURCES = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]

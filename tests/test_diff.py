@@ -13,7 +13,7 @@ from conftest import TinyPackage
 from typer.testing import CliRunner
 
 from cnru.cli import app
-from cnru.diff import as_json, diff_packages
+from cnru.engine.diff import as_json, diff_packages
 
 runner = CliRunner()
 

@@ -11,8 +11,8 @@ import pytest
 from frictionless import Field
 from test_parity import LABEL_CODES, ROW_LEVEL, SCHEMA_CODES, frictionless_problems
 
-from cnru import readers
-from cnru.schema_sql import DUCKDB_TYPES, cast, literal
+from cnru.engine import readers
+from cnru.engine.schema_sql import DUCKDB_TYPES, cast, literal
 from cnru.validate import validate_package
 
 

@@ -18,7 +18,7 @@ import cnru.ftm
 from cnru.build import build
 from cnru.cli import app
 from cnru.croissant import dataset_jsonld
-from cnru.descriptor import load_package
+from cnru.engine.descriptor import load_package
 from cnru.excel import write_table
 
 RESOURCES = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]

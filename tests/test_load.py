@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from cnru import readers
-from cnru.db import sandbox
-from cnru.descriptor import Resource
-from cnru.load import DEFAULT_PIECE, LARGEST_BUFFER, ROW_GROUP_ROWS, buffer_size, load_resource
-from cnru.schema_sql import TYPED
+from cnru.engine import readers
+from cnru.engine.db import sandbox
+from cnru.engine.descriptor import Resource
+from cnru.engine.load import (
+    DEFAULT_PIECE,
+    LARGEST_BUFFER,
+    ROW_GROUP_ROWS,
+    buffer_size,
+    load_resource,
+)
+from cnru.engine.schema_sql import TYPED
 from cnru.validate import schema_checks
 
 MB = 1 << 20

@@ -155,8 +155,8 @@ def test_every_spelling_is_read_as_frictionless_reads_it():
     import duckdb
     from frictionless import Field
 
-    from cnru import readers
-    from cnru.schema_sql import cast, literal
+    from cnru.engine import readers
+    from cnru.engine.schema_sql import cast, literal
 
     con = duckdb.connect()
     readers.register(con)

@@ -10,7 +10,7 @@ import unicodedata
 import duckdb
 import pytest
 
-from cnru.patterns import problem, to_re2
+from cnru.engine.patterns import problem, to_re2
 from cnru.validate import validate_package
 
 

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from cnru import load
-from cnru.load import FileFacts, scan_file
-from cnru.problems import CODES
+from cnru.engine import load
+from cnru.engine.load import FileFacts, scan_file
+from cnru.engine.problems import CODES
 from cnru.validate import validate_package
 
 CLAIMS, EVIDENCE, ENTITIES = "data/claims.csv", "data/claim_evidence.csv", "data/entities.csv"

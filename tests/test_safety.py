@@ -22,7 +22,7 @@ import cnru.build
 from cnru import output
 from cnru.build import build
 from cnru.cli import app
-from cnru.db import Limits
+from cnru.engine.db import Limits
 from cnru.errors import BuildBusy, DiskFull, OutOfMemory, UnsafeOutput
 
 with open(ROOT / "data" / "claims.csv", encoding="utf-8", newline="") as _file:

@@ -19,8 +19,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from .engine.render import LIMIT
 from .errors import CnruError, InvalidPackage, first_line
-from .render import LIMIT
 
 app = typer.Typer(
     name="cnru", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -95,7 +95,7 @@ def progress():
 def print_report(report, output: ReportFormat, everything: bool = False) -> None:
     """The report on stdout, written as plain text (rich only for colour on a terminal): a
     report of every problem can be hundreds of thousands of lines."""
-    from . import render
+    from .engine import render
 
     out = stdout.file
     if output is ReportFormat.json:
@@ -138,7 +138,7 @@ def validate(
                                       check_sources=not no_sources)
         print_report(report, output, everything)
         if output is not ReportFormat.json:  # which texts were checked; JSON has "sources"
-            from .render import sources_lines
+            from .engine.render import sources_lines
 
             for line in sources_lines(report):
                 stderr.print(line, markup=False)
@@ -253,7 +253,7 @@ def diff(
 
     Example: cnru diff HEAD~1 HEAD --format markdown
     """
-    from . import diff as diffs
+    from .engine import diff as diffs
 
     with failures():
         result = diffs.diff_packages(old, new, repo)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from .descriptor import find_descriptor
+from .engine.descriptor import find_descriptor
 from .errors import DatabaseMissing, QueryError, UnsafeSQL, UsageError, first_line
 
 DATABASE = "cnru.duckdb"

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from . import store
-from .problems import Problem
+from .engine.problems import Problem
 from .sources import Nearest, check_offsets
 
 if TYPE_CHECKING:

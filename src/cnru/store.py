@@ -75,7 +75,7 @@ def compiled(package: Path, sources_dir: Path | None) -> dict:
     from frictionless import Package as FrictionlessPackage
 
     from . import rules
-    from .descriptor import inlined, load_package
+    from .engine.descriptor import inlined, load_package
     from .validate import check_package
 
     loaded = load_package(package)

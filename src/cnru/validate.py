@@ -26,15 +26,15 @@ from pathlib import Path
 
 import duckdb
 
-from . import readers
 from .assertions import check_minimums
-from .background import background
-from .db import Limits, cursor, sandbox
-from .descriptor import Package, Resource, load_package
-from .load import Lines, load_resource, scan_file
+from .engine import readers
+from .engine.background import background
+from .engine.db import Limits, cursor, sandbox
+from .engine.descriptor import Package, Resource, load_package
+from .engine.load import Lines, load_resource, scan_file
+from .engine.problems import Problem, Report
+from .engine.schema_sql import TYPED, schema_problems
 from .names import duplicate_names
-from .problems import Problem, Report
-from .schema_sql import TYPED, schema_problems
 from .sources import load_source_texts
 
 Progress = Callable[[str], None]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import OutOfMemory, UsageError, first_line
+from ..errors import OutOfMemory, UsageError, first_line
 from .schema_sql import ident, literal
 
 MEMORY_VARIABLE = "CNRU_MEMORY_LIMIT"

@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import patterns, store
-from .errors import PackageNotFound
+from .. import store
+from ..errors import PackageNotFound
+from . import patterns
 from .problems import Problem
 
 DESCRIPTOR = "datapackage.json"

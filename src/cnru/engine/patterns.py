@@ -14,7 +14,7 @@ import re
 
 import duckdb
 
-from .errors import first_line
+from ..errors import first_line
 
 # Python's whitespace: the separators (Z) and the control characters str.isspace() counts.
 SPACE = r"\t\n\v\f\r\x1c-\x1f\x85\pZ"

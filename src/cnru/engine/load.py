@@ -25,9 +25,9 @@ from pathlib import Path
 
 import duckdb
 
+from ..errors import first_line
 from . import readers
 from .descriptor import DIALECT, Resource, as_list, encoding_of
-from .errors import first_line
 from .patterns import re2_problem
 from .problems import Problem
 from .schema_sql import EMPTY_KEY, EXTRA, ROWS, TYPED, literal, load_table, table, typed_view

@@ -24,9 +24,9 @@ from pathlib import Path, PurePosixPath
 
 import duckdb
 
+from ..errors import CnruError, UsageError, first_line
 from .db import sandbox
 from .descriptor import DESCRIPTOR, Package, load_package
-from .errors import CnruError, UsageError, first_line
 from .schema_sql import ident, literal
 
 
