@@ -8,8 +8,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from cnru import sources
 from cnru.cli import app
+from cnru.dataset import sources
 from cnru.validate import validate_package
 
 

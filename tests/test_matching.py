@@ -1,6 +1,6 @@
-"""The matching rule (cnru.matching) on the archived texts themselves: Markdown reader text with
-offsets back to the raw file, JSON string values, whitespace folded alike in Python and DuckDB,
-and `cnru locate`."""
+"""The matching rule (cnru.dataset.matching) on the archived texts themselves: Markdown reader
+text with offsets back to the raw file, JSON string values, whitespace folded alike in Python and
+DuckDB, and `cnru locate`."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pytest
 from conftest import ROOT, SOURCES
 from typer.testing import CliRunner
 
-from cnru import matching
 from cnru.cli import app
-from cnru.sources import locate
+from cnru.dataset import matching
+from cnru.dataset.sources import locate
 
 TREASURY = SOURCES / "treasury-2024-05-01-jy2318.md"
 READOUT = SOURCES / "wh-2024-04-02-readout-biden-xi-call.md"
@@ -142,7 +142,7 @@ def test_whitespace_folds_the_same_in_python_and_in_duckdb():
     [(folded,)] = con.execute("SELECT regexp_replace($1, $2, ' ', 'g')",
                               [text, matching.SPACE_PATTERN_RE2]).fetchall()
     assert folded == matching.fold(text)
-    sql = (ROOT / "src" / "cnru" / "sql" / "context.sql").read_text(encoding="utf-8")
+    sql = (ROOT / "src" / "cnru" / "dataset" / "sql" / "context.sql").read_text(encoding="utf-8")
     [macro] = re.findall(r"CREATE OR REPLACE MACRO context\.fold_space.*?;", sql, flags=re.S)
     con.execute("CREATE SCHEMA context")
     con.execute(macro)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cnru.names import fold, fold_unicode
+from cnru.dataset.names import fold, fold_unicode
 from cnru.validate import validate_package
 
 

@@ -34,7 +34,7 @@ def json_strings(node):
 
 
 def markdown_text(text: str) -> str:
-    """The reader text, made another way than cnru.matching's: by substitution."""
+    """The reader text, made another way than cnru.dataset.matching's: by substitution."""
     front = re.match(r"---\n.*?\n---\n", text, flags=re.S)
     head, body = (front.group(0), text[front.end():]) if front else ("", text)
     body = re.sub(r"(?<!\\)\[([^\[\]]*)\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)", r"\1", body)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import synth
 
+from cnru.dataset.names import fold
 from cnru.errors import UsageError
-from cnru.names import fold
 from cnru.validate import validate_package
 
 TEMPLATE = Path(__file__).resolve().parents[1]

@@ -297,7 +297,7 @@ def locate(
 
     Example: cnru locate treasury-2024-05-01-jy2318 "Tulun International Holding Limited"
     """
-    from .sources import locate_source
+    from .dataset.sources import locate_source
 
     with failures():
         located = locate_source(package, source_id, quote, sources_dir)

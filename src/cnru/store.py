@@ -55,7 +55,8 @@ def rules_key(con: duckdb.DuckDBPyConnection, with_texts: bool) -> str:
         WHERE table_catalog = current_database() AND table_schema IN ('typed', 'context')
         ORDER BY table_schema, table_name, ordinal_position""").fetchall()
     digest = hashlib.sha256()
-    for part in (files("cnru") / "rules.py", files("cnru") / "sql" / "context.sql"):
+    dataset = files("cnru.dataset")
+    for part in (dataset / "rules.py", dataset / "sql" / "context.sql"):
         digest.update(part.read_bytes())
     digest.update(json.dumps([version("ibis-framework"), with_texts, columns]).encode())
     return digest.hexdigest()
@@ -74,7 +75,7 @@ def compiled(package: Path, sources_dir: Path | None) -> dict:
     verdict, and the rules' queries with and without its texts."""
     from frictionless import Package as FrictionlessPackage
 
-    from . import rules
+    from .dataset import rules
     from .engine.descriptor import inlined, load_package
     from .validate import check_package
 

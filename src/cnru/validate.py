@@ -26,7 +26,9 @@ from pathlib import Path
 
 import duckdb
 
-from .assertions import check_minimums
+from .dataset.assertions import check_minimums
+from .dataset.names import duplicate_names
+from .dataset.sources import load_source_texts
 from .engine import readers
 from .engine.background import background
 from .engine.db import Limits, cursor, sandbox
@@ -34,8 +36,6 @@ from .engine.descriptor import Package, Resource, load_package
 from .engine.load import Lines, load_resource, scan_file
 from .engine.problems import Problem, Report
 from .engine.schema_sql import TYPED, schema_problems
-from .names import duplicate_names
-from .sources import load_source_texts
 
 Progress = Callable[[str], None]
 
@@ -132,7 +132,7 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
                                        {r.name for r in package.resources}))
         if (plan := planned.result()) is not None:
             step("checking the rules across tables")
-            from . import rules
+            from .dataset import rules
 
             problems.extend(rules.run_rules(plan, paths))
         texts = {}
@@ -147,7 +147,7 @@ def compile_rules(con: duckdb.DuckDBPyConnection, names: set[str], texts):
     """The rules compiled, if every table they read is loaded and the archived texts were read
     (`texts`, from `load_source_texts`). Runs in the second thread while the main thread checks
     the keys."""
-    from . import rules
+    from .dataset import rules
 
     if not set(rules.MODEL) <= names or texts is None:
         return None
@@ -166,7 +166,7 @@ def with_lines(problems: list[Problem], lines: dict[str, Lines]) -> list[Problem
 def without_cascades(problems: list[Problem]) -> list[Problem]:
     """A cell the schema already rejects is not reported again by the rules, which see it as
     empty: one bad date is one problem."""
-    from . import rules
+    from .dataset import rules
 
     bad_cells = {(p.file, p.row, p.field) for p in problems if p.code in CELL_CODES}
     return [p for p in problems

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from . import store
-from .engine.problems import Problem
+from .. import store
+from ..engine.problems import Problem
 from .sources import Nearest, check_offsets
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def rule(code: str):
 
 
 def create_context(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute((files("cnru") / "sql" / "context.sql").read_text(encoding="utf-8"))
+    con.execute((files("cnru.dataset") / "sql" / "context.sql").read_text(encoding="utf-8"))
 
 
 @dataclass

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 
-from .engine.problems import Problem
-from .engine.schema_sql import TYPED, table
+from ..engine.problems import Problem
+from ..engine.schema_sql import TYPED, table
 
 ASSERTIONS = "cnru.toml"
 CATEGORY = ("claims", "item_category")  # the table and field of minimum_claims_per_category

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import duckdb
 
+from ..engine.problems import Problem
+from ..errors import CnruError, UsageError
 from . import matching
-from .engine.problems import Problem
-from .errors import CnruError, UsageError
 
 BATCH_BYTES = 16 << 20  # texts held in Python at once, on their way to DuckDB
 MAX_TEXT_BYTES = 50_000_000  # a larger file is refused, not read into memory
@@ -270,8 +270,8 @@ def locate_source(package: str | os.PathLike, source_id: str, quote: str,
     nearest place) if the quote is not there."""
     import csv
 
-    from .engine.descriptor import load_package
-    from .validate import ARCHIVE, default_sources_dir
+    from ..engine.descriptor import load_package
+    from ..validate import ARCHIVE, default_sources_dir
 
     loaded = load_package(package)
     resource = next((r for r in loaded.resources if r.name == "sources"), None)

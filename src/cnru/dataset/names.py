@@ -14,7 +14,7 @@ from importlib.resources import files
 
 import duckdb
 
-from .engine.problems import Problem
+from ..engine.problems import Problem
 
 
 @cache
