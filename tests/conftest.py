@@ -75,7 +75,7 @@ class TinyPackage:
 def built(tmp_path_factory) -> Path:
     """One build of the shipped package for every test that only reads it (a module that
     changes its build makes its own)."""
-    from cnru.build import build
+    from cnru.outputs.build import build
 
     out = tmp_path_factory.mktemp("shipped") / "build"
     build(ROOT, out, SOURCES)

@@ -15,10 +15,10 @@ import pytest
 from conftest import ROOT, SOURCES
 from frictionless import Package
 
-import cnru.build
-from cnru.build import build, output_name, scripts
+import cnru.outputs.build
 from cnru.engine import schema_sql
 from cnru.errors import BuildError, InvalidPackage
+from cnru.outputs.build import build, output_name, scripts
 
 RESOURCES = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]
 SCHEMAS = {name: json.loads((ROOT / "schemas" / f"{name}.json").read_text()) for name in RESOURCES}
@@ -265,7 +265,7 @@ def test_a_failing_parquet_file_stops_the_database_and_keeps_the_last_build(
         return ("SELECT * FROM no_such_table" if name == "claims"
                 else schema_sql.export_table(name, schema, target, metadata))
 
-    monkeypatch.setattr(cnru.build, "export_table", export_table)
+    monkeypatch.setattr(cnru.outputs.build, "export_table", export_table)
     with pytest.raises(duckdb.CatalogException, match="no_such_table"):
         build(package_copy, out, SOURCES)
     assert_untouched(out, before)

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 
 from cnru.docs import generated
-from cnru.query import markdown, run_query
+from cnru.outputs.query import markdown, run_query
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 EXAMPLES = re.findall(r"```sql\n(.*?)```\n\n((?:\|[^\n]*\|\n)+)", README, flags=re.S)

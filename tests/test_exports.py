@@ -14,12 +14,12 @@ import pytest
 from conftest import ROOT, SOURCES
 from typer.testing import CliRunner
 
-import cnru.ftm
-from cnru.build import build
+import cnru.outputs.ftm
 from cnru.cli import app
-from cnru.croissant import dataset_jsonld
 from cnru.engine.descriptor import load_package
-from cnru.excel import write_table
+from cnru.outputs.build import build
+from cnru.outputs.croissant import dataset_jsonld
+from cnru.outputs.excel import write_table
 
 RESOURCES = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]
 
@@ -122,7 +122,7 @@ def test_an_entitys_identifiers_are_followthemoney_properties(tiny, tmp_path):
 
 
 def test_without_followthemoney_the_build_says_it_wrote_no_export(monkeypatch, tmp_path):
-    monkeypatch.setattr(cnru.ftm, "available", lambda: False)
+    monkeypatch.setattr(cnru.outputs.ftm, "available", lambda: False)
     out = tmp_path / "build"
     result = CliRunner().invoke(app, ["build", str(ROOT), "--out", str(out),
                                       "--sources-dir", str(SOURCES)])

@@ -15,8 +15,8 @@ import pytest
 import synth
 from conftest import ROOT
 
-from cnru import page
-from cnru.build import build
+from cnru.outputs import page
+from cnru.outputs.build import build
 
 SYNTHETIC_CLAIMS = 3000
 

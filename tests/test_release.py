@@ -14,10 +14,10 @@ from conftest import ROOT, SOURCES
 from frictionless import Package
 from typer.testing import CliRunner
 
-from cnru.build import build
 from cnru.cli import app
 from cnru.errors import DiskFull, ReleaseError, UnsafeOutput
-from cnru.release import release as make_release
+from cnru.outputs.build import build
+from cnru.outputs.release import release as make_release
 
 STEM = "cn-ru-military-support-0.1.0"
 

@@ -18,12 +18,12 @@ import pytest
 from conftest import ROOT, SOURCES
 from typer.testing import CliRunner
 
-import cnru.build
-from cnru import output
-from cnru.build import build
+import cnru.outputs.build
 from cnru.cli import app
 from cnru.engine.db import Limits
 from cnru.errors import BuildBusy, DiskFull, OutOfMemory, UnsafeOutput
+from cnru.outputs import output
+from cnru.outputs.build import build
 
 with open(ROOT / "data" / "claims.csv", encoding="utf-8", newline="") as _file:
     SHIPPED_CLAIMS = sum(1 for _ in csv.reader(_file)) - 1
@@ -294,7 +294,7 @@ def test_limits_are_parameters_and_the_environment_is_read_at_call_time(checkout
 
 
 def test_a_full_disk_is_one_line_naming_the_folder(checkout, tmp_path, monkeypatch):
-    write_parquet = cnru.build.write_parquet
+    write_parquet = cnru.outputs.build.write_parquet
 
     def full_disk(*args):
         # DuckDB's own error for a full disk, raised where the build writes its files
@@ -302,7 +302,7 @@ def test_a_full_disk_is_one_line_naming_the_folder(checkout, tmp_path, monkeypat
                                  "(FORMAT parquet)")
         write_parquet(*args)
 
-    monkeypatch.setattr(cnru.build, "write_parquet", full_disk)
+    monkeypatch.setattr(cnru.outputs.build, "write_parquet", full_disk)
     with pytest.raises(DiskFull) as raised:
         build(checkout, tmp_path / "out" / "build", SOURCES)
     assert str(raised.value) == f"no space left in {tmp_path / 'out'}"
@@ -344,7 +344,7 @@ def rename_then_die(self, target):
     if "-old-" in str(target):  # the first of the swap's two renames
         os.kill(os.getpid(), signal.SIGKILL)
 pathlib.Path.rename = rename_then_die
-from cnru.build import build
+from cnru.outputs.build import build
 build(sys.argv[1], sys.argv[2], sys.argv[3])
 """
 

@@ -150,7 +150,7 @@ OutOption = Annotated[Path, typer.Option("--out", help="Where the build goes.")]
 
 def run_build(package: Path, out: Path, sources_dir: Path | None):
     """Build, printing the validation report first if the package is invalid."""
-    from .build import build
+    from .outputs.build import build
 
     try:
         with progress() as step:
@@ -207,7 +207,7 @@ def query(
 
     from rich.table import Table
 
-    from .query import check_reading, locate_database, markdown, run_query
+    from .outputs.query import check_reading, locate_database, markdown, run_query
 
     with failures():
         check_reading(sql)
@@ -276,7 +276,7 @@ def release(package: PackageArg = Path("."), out: OutOption = Path("build"),
 
     Example: cnru release . --dist dist
     """
-    from .release import release as make_release
+    from .outputs.release import release as make_release
 
     with failures():
         built = run_build(package, out, sources_dir)

@@ -18,8 +18,8 @@ import stat
 import zipfile
 from pathlib import Path
 
+from ..errors import BuildError, DiskFull, ReleaseError, UnsafeOutput
 from .build import BuildResult, checksums
-from .errors import BuildError, DiskFull, ReleaseError, UnsafeOutput
 from .output import PROTECTED
 
 RELEASE_NAME = "cn-ru-military-support"

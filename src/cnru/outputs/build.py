@@ -24,11 +24,10 @@ from pathlib import Path
 
 import duckdb
 
-from . import croissant, excel, ftm, page
-from .engine.background import Handoff, background
-from .engine.db import Limits, sandbox
-from .engine.descriptor import Package, Resource, find_descriptor
-from .engine.schema_sql import (
+from ..engine.background import Handoff, background
+from ..engine.db import Limits, sandbox
+from ..engine.descriptor import Package, Resource, find_descriptor
+from ..engine.schema_sql import (
     comments,
     create_table,
     create_types,
@@ -39,9 +38,10 @@ from .engine.schema_sql import (
     literal,
     undeclared_keys,
 )
-from .errors import BuildError, DiskFull, InvalidPackage, first_line
+from ..errors import BuildError, DiskFull, InvalidPackage, first_line
+from ..validate import Checked, Progress, check_package, default_sources_dir
+from . import croissant, excel, ftm, page
 from .output import MARKER, check_out, marker_text, swap, work_folder
-from .validate import Checked, Progress, check_package, default_sources_dir
 
 DATABASE = "cnru.duckdb"
 DIST = "dist"  # the attached output database

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from .engine.descriptor import find_descriptor
-from .errors import DatabaseMissing, QueryError, UnsafeSQL, UsageError, first_line
+from ..engine.descriptor import find_descriptor
+from ..errors import DatabaseMissing, QueryError, UnsafeSQL, UsageError, first_line
 
 DATABASE = "cnru.duckdb"
 DEFAULT_BUILD = "build"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from .engine.diff import csv_source, header_of
-from .engine.schema_sql import ident, literal
+from ..engine.diff import csv_source, header_of
+from ..engine.schema_sql import ident, literal
 
 FOLDER = "excel"
 BOM = b"\xef\xbb\xbf"

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import __version__
-from .errors import BuildBusy, UnsafeOutput
+from .. import __version__
+from ..errors import BuildBusy, UnsafeOutput
 
 try:
     import fcntl

@@ -80,7 +80,7 @@ REQUIRED = {"claims", "claim_evidence", "entities", "entity_aliases", "actions",
 
 def queries() -> dict[str, str]:
     """The named queries of sql/explorer.sql."""
-    text = (files("cnru") / "sql" / "explorer.sql").read_text(encoding="utf-8")
+    text = (files("cnru.outputs") / "sql" / "explorer.sql").read_text(encoding="utf-8")
     blocks = re.split(r"^-- name: (\w+)\n", text, flags=re.MULTILINE)
     return dict(zip(blocks[1::2], blocks[2::2], strict=True))
 
@@ -386,7 +386,7 @@ def embedded_json(data) -> str:
 
 def render(package, content: dict, result) -> str:
     environment = Environment(autoescape=select_autoescape(default=True))
-    templates = files("cnru") / "templates"
+    templates = files("cnru.outputs") / "templates"
     template = environment.from_string((templates / "index.html").read_text(encoding="utf-8"))
     descriptor = package.descriptor
     data = dict(content)
