@@ -10,7 +10,7 @@ import pytest
 
 from cnru.engine import load
 from cnru.engine.load import FileFacts, scan_file
-from cnru.engine.problems import CODES
+from cnru.engine.problems import CODES  # with the codes of cnru.dataset, which validate imports
 from cnru.validate import validate_package
 
 CLAIMS, EVIDENCE, ENTITIES = "data/claims.csv", "data/claim_evidence.csv", "data/entities.csv"
