@@ -3,8 +3,12 @@ encodings and dialect options, with the same verdicts as stock frictionless."""
 
 from __future__ import annotations
 
+import ast
 import json
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -257,3 +261,74 @@ def test_an_encoding_not_read_is_refused_in_one_line(tmp_path):
     problems = validate_package(root, check_sources=False).problems
     assert [p.code for p in problems] == ["descriptor-error"]
     assert "'utf-16'" in problems[0].message
+
+
+ENGINE = Path(__file__).resolve().parents[1] / "src" / "cnru" / "engine"
+
+
+def test_the_engine_imports_nothing_of_the_dataset_or_the_outputs():
+    """Every import in cnru.engine, at module level or inside a function, stays in the engine,
+    the errors module or outside cnru."""
+    outside = []
+    for path in sorted(ENGINE.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                if node.level == 0:
+                    target = module
+                elif node.level == 1:
+                    target = "cnru.engine" + (f".{module}" if module else "")
+                else:
+                    target = "cnru" + (f".{module}" if module else "")
+                names = [target] if module or node.level == 1 else [
+                    f"cnru.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            outside += [(path.name, name) for name in names
+                        if name.startswith(("cnru.dataset", "cnru.outputs", "cnru.validate",
+                                            "cnru.cli"))]
+    assert outside == []
+    assert len(list(ENGINE.glob("*.py"))) > 10  # the scan saw the engine
+
+
+ENGINE_ONLY = """
+import sys, tempfile
+from pathlib import Path
+from cnru.engine import readers
+from cnru.engine.db import sandbox
+from cnru.engine.descriptor import load_package
+from cnru.engine.load import load_resource
+from cnru.engine.schema_sql import TYPED, schema_problems
+
+package = load_package(sys.argv[1])
+found = [p.code for p in package.problems]
+with tempfile.TemporaryDirectory() as scratch, sandbox(package.root, Path(scratch)) as con:
+    con.execute(f"CREATE SCHEMA {TYPED}")
+    readers.register_on_demand(con)
+    for resource in package.resources:
+        read = load_resource(con, resource, None, Path(scratch))
+        found += [p.code for p in read.problems]
+        query = schema_problems(resource.name, resource.schema, {resource.name})
+        found += [row[0] for row in con.execute(f"SELECT * FROM ({query})").fetchall()]
+print(sorted(set(found)))
+print(sorted(m for m in sys.modules if m.startswith(("cnru.dataset", "cnru.outputs"))))
+"""
+
+
+def test_the_engine_alone_validates_a_package_that_is_not_this_dataset(tmp_path):
+    """In a fresh interpreter, the engine's modules alone read another package's descriptor, load
+    its table and find its schema problems, and nothing of cnru.dataset or cnru.outputs loads."""
+    root = write_package(tmp_path / "other", [
+        {"name": "id", "type": "integer", "constraints": {"required": True}},
+        {"name": "at", "type": "date"}], "id,at\n1,2024-01-05\n1,2024-13-01\n,2024-02-01\n",
+        primary_key=["id"])
+    done = subprocess.run([sys.executable, "-c", ENGINE_ONLY, str(root)], capture_output=True,
+                          text=True, check=True)
+    codes, modules = done.stdout.splitlines()
+    assert codes == str(sorted(["primary-key", "type-error", "constraint-error"]))
+    assert modules == "[]"
+    # the same problems as the whole validator finds on it
+    assert {p.code for p in validate_package(root, check_sources=False).problems} == {
+        "primary-key", "type-error", "constraint-error"}
