@@ -174,17 +174,14 @@ def changed_texts(batch: list[tuple[Archived, bytes]], path: str) -> list[Proble
 
 def insert_texts(con: duckdb.DuckDBPyConnection, batch: list[tuple[Archived, bytes]]) -> None:
     """A text that is not UTF-8 is empty: none of its quotes is found. A plain text is matched
-    as it is (match_text NULL); Markdown and JSON by the text matching.match_text makes."""
-    kinds = [matching.kind_of(archived.name) for archived, _ in batch]
-    con.execute("""
-        INSERT INTO context.source_texts
-        SELECT source_id, kind, coalesce(try(decode(content)), ''), match_text
-        FROM (SELECT unnest($1::VARCHAR[]) AS source_id, unnest($2::VARCHAR[]) AS kind,
-                     unnest($3::BLOB[]) AS content, unnest($4::VARCHAR[]) AS match_text)
-    """, [[archived.source_id for archived, _ in batch], kinds,
-          [content for _, content in batch],
-          [None if kind == "txt" else matching.match_text(kind, decoded(content))
-           for kind, (_, content) in zip(kinds, batch, strict=True)]])
+    as it is (match_text NULL); Markdown and JSON by the text matching.match_text makes. One
+    row per statement: a list parameter of texts costs DuckDB several times their size."""
+    rows = []
+    for archived, content in batch:
+        kind, text = matching.kind_of(archived.name), decoded(content)
+        rows.append([archived.source_id, kind, text,
+                     None if kind == "txt" else matching.match_text(kind, text)])
+    con.executemany("INSERT INTO context.source_texts VALUES ($1, $2, $3, $4)", rows)
 
 
 def decoded(content: bytes) -> str:
