@@ -53,3 +53,17 @@ def test_small_and_large_packages_take_the_same_path_in_one_or_two_threads(tiny,
     threaded = validate_package(tiny.root, tiny.sources)
     assert at_once.problems == threaded.problems
     assert {p.code for p in at_once.problems} >= {"period-order", "constraint-error"}
+
+
+def test_validating_the_shipped_package_imports_none_of_what_the_store_spares():
+    """frictionless, ibis and pandera (and pandas, numpy, pyarrow under them) stay unimported."""
+    import subprocess
+    import sys
+
+    script = ("import sys; from cnru.validate import validate_package; "
+              f"assert validate_package({str(ROOT)!r}, {str(SOURCES)!r}).valid; "
+              "print(sorted({m.split('.')[0] for m in sys.modules} & {'frictionless', 'ibis', "
+              "'pandera', 'pandas', 'numpy', 'pyarrow'}))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"

@@ -368,10 +368,10 @@ def unjudged(package: Package) -> dict | None:
 def accepted(package: Package) -> bool:
     """Whether frictionless accepts the descriptor that `load_package(judge=False)` left
     unjudged (then that package is the one `judge=True` makes)."""
-    from frictionless import Package as FrictionlessPackage
-
     if package.unjudged is None:
         return True
+    from frictionless import Package as FrictionlessPackage
+
     return FrictionlessPackage.validate_descriptor(package.unjudged,
                                                    basepath=str(package.root)).valid
 
