@@ -1,5 +1,6 @@
-"""The store (cnru.store) holds what frictionless and ibis make of the shipped package now, and
-a run whose descriptor or tables are not in it is judged by them alike."""
+"""The stores (cnru.engine.store, cnru.dataset.store; written by cnru.store) hold what
+frictionless and ibis make of the shipped package now, and a run whose descriptor or tables are
+not in them is judged by them alike."""
 
 from __future__ import annotations
 
@@ -8,14 +9,20 @@ import json
 from conftest import ROOT, SOURCES
 
 from cnru import store
+from cnru.dataset import store as dataset_store
+from cnru.engine import store as engine_store
 from cnru.validate import validate_package
 
 
-def test_the_store_holds_the_shipped_package_as_frictionless_and_ibis_judge_it_now():
-    held = json.loads(store.STORE.read_text(encoding="utf-8"))
-    assert held == store.compiled(ROOT, SOURCES), (
-        "src/cnru/store.json is out of date: run `python -m cnru.store`")
-    assert held["valid_descriptors"], "frictionless finds the shipped descriptor invalid"
+def test_the_stores_hold_the_shipped_package_as_frictionless_and_ibis_judge_it_now():
+    held = {name: json.loads(path.read_text(encoding="utf-8"))
+            for name, path in store.STORES.items()}
+    now = store.compiled(ROOT, SOURCES)
+    for name in ("engine", "dataset"):
+        assert held[name] == now[name], (
+            f"src/cnru/{name}/store.json is out of date: run `python -m cnru.store`")
+    assert held["engine"]["valid_descriptors"], "frictionless finds the shipped descriptor invalid"
+    assert len(held["dataset"]["rules"]) == 2  # with and without the archived texts
 
 
 def test_without_the_store_the_same_problems_are_found(tiny, monkeypatch):
@@ -26,7 +33,8 @@ def test_without_the_store_the_same_problems_are_found(tiny, monkeypatch):
                 for p in validate_package(tiny.root, tiny.sources).problems}
 
     found = problems()
-    monkeypatch.setattr(store, "stored", lambda: {})
+    monkeypatch.setattr(engine_store, "stored", lambda: {})
+    monkeypatch.setattr(dataset_store, "stored", lambda: {})
     assert problems() == found
     assert any(code == "period-order" for code, *_ in found)
 
@@ -37,7 +45,7 @@ def test_a_valid_edited_descriptor_is_judged_by_frictionless(tiny, monkeypatch):
              for p in validate_package(tiny.root, tiny.sources).problems}
     assert ("period-order", "data/claims.csv", 1, "period_end") in found
     judged = []
-    monkeypatch.setattr(store, "known_valid", lambda descriptor: judged.append(1) or False)
+    monkeypatch.setattr(engine_store, "known_valid", lambda descriptor: judged.append(1) or False)
     assert {(p.code, p.file, p.row, p.field)
             for p in validate_package(tiny.root, tiny.sources).problems} == found
     assert judged

@@ -29,7 +29,7 @@ import duckdb
 
 from .dataset.assertions import check_minimums
 from .dataset.names import duplicate_names
-from .dataset.sources import load_source_texts
+from .dataset.sources import ARCHIVE, default_sources_dir, load_source_texts
 from .engine import readers
 from .engine.background import background
 from .engine.db import Limits, cursor, sandbox
@@ -51,16 +51,8 @@ class Checked:
     loaded: list[Resource]
 
 
-ARCHIVE = "archive"  # the texts the package ships, looked up before the sources directory
 SMALL_BYTES = 8 << 20  # files that load in a few tenths of a second: neither a second thread
 # pays nor DuckDB's threads (a tenth of the time of a package this small goes to them)
-
-
-def default_sources_dir(package_dir: Path) -> Path:
-    """`sources/` in the package if it exists (where `tools/synth.py` writes its texts), else
-    `../shared/sources` beside it."""
-    inside = package_dir.resolve() / "sources"
-    return inside if inside.is_dir() else package_dir.resolve().parent / "shared" / "sources"
 
 
 def validate_package(path: str | os.PathLike, sources_dir: str | os.PathLike | None = None,

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from .. import store
 from ..engine.problems import Problem
+from . import store
 from .sources import Nearest, check_offsets
 
 if TYPE_CHECKING:

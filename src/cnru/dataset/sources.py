@@ -21,6 +21,14 @@ from . import matching
 
 BATCH_BYTES = 16 << 20  # texts held in Python at once, on their way to DuckDB
 MAX_TEXT_BYTES = 50_000_000  # a larger file is refused, not read into memory
+ARCHIVE = "archive"  # the texts the package ships, looked up before the sources directory
+
+
+def default_sources_dir(package_dir: Path) -> Path:
+    """`sources/` in the package if it exists (where `tools/synth.py` writes its texts), else
+    `../shared/sources` beside it."""
+    inside = package_dir.resolve() / "sources"
+    return inside if inside.is_dir() else package_dir.resolve().parent / "shared" / "sources"
 
 
 @dataclass(frozen=True)
@@ -268,7 +276,6 @@ def locate_source(package: str | os.PathLike, source_id: str, quote: str,
     import csv
 
     from ..engine.descriptor import load_package
-    from ..validate import ARCHIVE, default_sources_dir
 
     loaded = load_package(package)
     resource = next((r for r in loaded.resources if r.name == "sources"), None)

@@ -14,9 +14,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .. import store
 from ..errors import PackageNotFound
-from . import patterns
+from . import patterns, store
 from .problems import Problem
 
 DESCRIPTOR = "datapackage.json"

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from ..dataset.sources import default_sources_dir
 from ..engine.background import Handoff, background
 from ..engine.db import Limits, sandbox
 from ..engine.descriptor import Package, Resource, find_descriptor
@@ -39,7 +40,7 @@ from ..engine.schema_sql import (
     undeclared_keys,
 )
 from ..errors import BuildError, DiskFull, InvalidPackage, first_line
-from ..validate import Checked, Progress, check_package, default_sources_dir
+from ..validate import Checked, Progress, check_package
 from . import croissant, excel, ftm, page
 from .output import MARKER, check_out, marker_text, swap, work_folder
 
