@@ -32,7 +32,8 @@ def folding() -> dict[int, str]:
 
 
 # not format characters, but as invisible: the combining grapheme joiner, Hangul fillers,
-# variation selectors
+# variation selectors (with the format characters, what cnru.engine.cell_rules flags as an
+# invisible character)
 INVISIBLE = [0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, *range(0xFE00, 0xFE10),
              *range(0xE0100, 0xE01F0)]
 

@@ -23,7 +23,7 @@ SPACE_IN_JOINED = r"\x1f[ \t\n\r\f\v]|[ \t\n\r\f\v]\x1f|\xa0"  # cells joined by
 # invisible and bidirectional control characters: soft hyphen, combining grapheme joiner,
 # Arabic letter mark, Hangul fillers, Mongolian vowel separator, zero-width space, joiners and
 # marks, embeddings and overrides, word joiner and invisible operators, isolates, variation
-# selectors, byte-order mark, tags (names.py folds the same away)
+# selectors, byte-order mark, tags
 INVISIBLE = (r"[\x{00AD}\x{034F}\x{061C}\x{115F}\x{1160}\x{180E}\x{200B}-\x{200F}"
              r"\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{206F}\x{3164}\x{FE00}-\x{FE0F}"
              r"\x{FEFF}\x{FFA0}\x{E0000}-\x{E007F}\x{E0100}-\x{E01EF}]")

@@ -49,8 +49,8 @@ def sandbox(*allowed: Path, limits: Limits | None = None, spill_in: Path | None 
     (made in `spill_in`, or the system's temporary directory). `attach` names databases
     (alias, file, read_only) attached before access is closed: with nothing `allowed`, SQL
     run in the connection sees those databases and no file at all. `lock`: no setting can be
-    changed afterwards (off only for the validator's own connection, whose rule engine sets
-    its time zone)."""
+    changed afterwards (off only for the validator's own connection, whose checks set its time
+    zone)."""
     limits = limits or Limits.from_environment()
     spill = Path(tempfile.mkdtemp(prefix="cnru-spill-", dir=spill_in))
     config = {

@@ -100,7 +100,8 @@ class Problem:
 @dataclass(frozen=True)
 class Report:
     problems: tuple[Problem, ...] = ()
-    # the archived texts: {"checked": {folder: [file, ...]}, "not_checked": [file, ...]}
+    # the files read beside the tables (the texts a package archives), by whoever checked
+    # them: {"checked": {folder: [file, ...]}, "not_checked": [file, ...]}
     sources: dict = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod

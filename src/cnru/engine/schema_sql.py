@@ -422,8 +422,8 @@ def create_table(name: str, schema: dict, types: dict, database: str,
 def undeclared_keys(name: str, schema: dict, created: set[str] | frozenset[str]) -> list[str]:
     """The foreign keys `create_table` cannot declare: DuckDB checks a foreign key against a
     table that exists when the key is created and cannot add one later (ALTER TABLE ... ADD
-    FOREIGN KEY), so a key to the table itself or to a later table (sources and entities refer
-    to each other) is named in the table's comment instead."""
+    FOREIGN KEY), so a key to the table itself or to a later table (two tables may refer to
+    each other) is named in the table's comment instead."""
     undeclared = []
     for key in schema.get("foreignKeys", []):
         target = key["reference"].get("resource") or name
