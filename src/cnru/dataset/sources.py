@@ -1,7 +1,7 @@
 """The archived texts behind the `sources` table: present, unchanged (SHA-256), and loaded into
 `context.source_texts` so that quotes can be checked against them under the matching rule
-(matching.py): each text with its kind and, for Markdown and JSON, the text a quote is matched
-against. They are looked up in the package's `archive/` (the public-domain texts it ships)
+(matching.py): each text with its kind, its file and the text a quote is matched against (the
+text itself for a plain text, the reader text for Markdown and JSON). They are looked up in the package's `archive/` (the public-domain texts it ships)
 first, then in the sources directory. `locate` gives where a quote stands in an archived file."""
 
 from __future__ import annotations
@@ -57,9 +57,9 @@ def load_source_texts(con: duckdb.DuckDBPyConnection, sources_dir: Path | None,
     """Check each archived file and load its text, looking in the package's `archive` first
     and then in `sources_dir` (None: --no-sources); returns the problems, whether quotes can be
     checked at all, and where the texts were found."""
-    # the only copy of the texts, which can be the largest thing held in memory
+    # the only copy of the match texts, which can be the largest thing held in memory
     con.execute("CREATE OR REPLACE TABLE context.source_texts (source_id VARCHAR, kind VARCHAR, "
-                "text VARCHAR, match_text VARCHAR)")
+                "file VARCHAR, match_text VARCHAR)")
     shipped = archived_files(archive.resolve()) if archive is not None and archive.is_dir() else {}
     outside = sources_dir is not None and sources_dir.is_dir()
     located = Located({}, [])
@@ -181,15 +181,24 @@ def changed_texts(batch: list[tuple[Archived, bytes]], path: str) -> list[Proble
 
 
 def insert_texts(con: duckdb.DuckDBPyConnection, batch: list[tuple[Archived, bytes]]) -> None:
-    """A text that is not UTF-8 is empty: none of its quotes is found. A plain text is matched
-    as it is (match_text NULL); Markdown and JSON by the text matching.match_text makes. One
-    row per statement: a list parameter of texts costs DuckDB several times their size."""
+    """Each text's match text (matching.match_text: a plain text as it is) and its file, from
+    which the raw text is read again where offsets are judged. A text that is not UTF-8 is
+    empty: none of its quotes is found. One row per statement: a list parameter of texts
+    costs DuckDB several times their size."""
     rows = []
     for archived, content in batch:
-        kind, text = matching.kind_of(archived.name), decoded(content)
-        rows.append([archived.source_id, kind, text,
-                     None if kind == "txt" else matching.match_text(kind, text)])
+        kind = matching.kind_of(archived.name)
+        rows.append([archived.source_id, kind, str(archived.file),
+                     matching.match_text(kind, decoded(content))])
     con.executemany("INSERT INTO context.source_texts VALUES ($1, $2, $3, $4)", rows)
+
+
+def archived_text(file: str) -> str:
+    """An archived text read again, as load_source_texts read it (empty if it cannot be)."""
+    try:
+        return decoded(read_text(Path(file)))
+    except OSError:
+        return ""
 
 
 def decoded(content: bytes) -> str:
@@ -253,9 +262,10 @@ class Nearest:
     def __call__(self, source_id: str, quote: str) -> str:
         if source_id not in self.texts:
             with self.con.cursor() as con:  # a connection of its own: others' results stay
-                kind, raw, match_text = con.execute(
-                    "SELECT kind, text, coalesce(match_text, text) FROM context.source_texts "
+                kind, file, match_text = con.execute(
+                    "SELECT kind, file, match_text FROM context.source_texts "
                     "WHERE source_id = $1", [source_id]).fetchone()
+            raw = archived_text(file)
             self.texts = {source_id: (kind, raw, match_text, matching.reader(kind, raw))}
         kind, raw, match_text, mapped = self.texts[source_id]
         rule = "exact" if kind == "txt" else f"{kind} reader text, whitespace folded"
@@ -320,8 +330,9 @@ def check_offsets(con: duckdb.DuckDBPyConnection) -> None:
     verdicts, text, mapped = [], None, None
     for resource, row, quote, start, end, source_id in rows:
         if text is None or text[0] != source_id:  # one text at a time, read once, not per row
-            kind, raw = con.execute("SELECT kind, text FROM context.source_texts "
-                                    "WHERE source_id = $1", [source_id]).fetchone()
+            kind, file = con.execute("SELECT kind, file FROM context.source_texts "
+                                     "WHERE source_id = $1", [source_id]).fetchone()
+            raw = archived_text(file)
             text, mapped = (source_id, kind, raw), matching.reader(kind, raw)
         _, kind, raw = text
         ok = matching.span_matches(kind, raw, quote, start, end, mapped)

@@ -8,9 +8,8 @@ CREATE OR REPLACE MACRO context.fold_space(value) AS
     regexp_replace(value, '[\t\n\v\f\r \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}'
                           || '\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]+', ' ', 'g');
 
-CREATE OR REPLACE MACRO context.in_text(kind, raw, match_text, value) AS
-    CASE WHEN kind = 'txt' THEN contains(raw, value)
-         ELSE contains(match_text, context.fold_space(value)) END;
+CREATE OR REPLACE MACRO context.in_text(kind, match_text, value) AS
+    contains(match_text, CASE WHEN kind = 'txt' THEN value ELSE context.fold_space(value) END);
 
 -- A value within a quote, whitespace folded (the exact search first: it is the common case,
 -- and a value found exactly is found folded too).
@@ -111,9 +110,9 @@ LEFT JOIN patterns ON patterns.scheme = identifiers.scheme::VARCHAR;
 CREATE OR REPLACE VIEW context.verbatim AS
 WITH claim_evidence AS (
     SELECT evidence._row, evidence.source_id, evidence.quote, evidence.attribution_as_stated,
-           source_texts.kind, source_texts.text, source_texts.match_text,
-           context.in_text(source_texts.kind, source_texts.text, source_texts.match_text,
-                           evidence.quote) AS quote_found
+           source_texts.kind, source_texts.match_text,
+           context.in_text(source_texts.kind, source_texts.match_text, evidence.quote)
+               AS quote_found
     FROM typed.claim_evidence AS evidence
     JOIN context.source_texts AS source_texts USING (source_id)
 ),
@@ -125,15 +124,14 @@ texts AS (
                    {'field': 'attribution_as_stated', 'text': attribution_as_stated,
                     'found': CASE WHEN quote_found AND contains(quote, attribution_as_stated)
                                   THEN TRUE
-                                  ELSE context.in_text(kind, text, match_text,
+                                  ELSE context.in_text(kind, match_text,
                                                        attribution_as_stated) END}],
                   recursive := true)
     FROM claim_evidence
     UNION ALL
     -- the other texts in one join: each join copies the archived texts into its hash table
     SELECT others.resource, others._row, others.source_id, others.field, others.text,
-           context.in_text(source_texts.kind, source_texts.text, source_texts.match_text,
-                           others.text)
+           context.in_text(source_texts.kind, source_texts.match_text, others.text)
     FROM (
         SELECT 'action_evidence' AS resource, _row, 'quote' AS field, source_id, quote AS text
         FROM typed.action_evidence
