@@ -1,8 +1,9 @@
 """The archived texts behind the `sources` table: present, unchanged (SHA-256), and loaded into
 `context.source_texts` so that quotes can be checked against them under the matching rule
 (matching.py): each text with its kind, its file and the text a quote is matched against (the
-text itself for a plain text, the reader text for Markdown and JSON). They are looked up in the package's `archive/` (the public-domain texts it ships)
-first, then in the sources directory. `locate` gives where a quote stands in an archived file."""
+text itself for a plain text, the reader text for Markdown and JSON). They are looked up in the
+package's `archive/` (the public-domain texts it ships) first, then in the sources directory.
+`locate` gives where a quote stands in an archived file."""
 
 from __future__ import annotations
 

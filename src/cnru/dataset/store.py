@@ -18,16 +18,15 @@ from importlib.resources import files
 
 import duckdb
 
+from ..engine.store import read
+
 STORE = files("cnru.dataset") / "store.json"
 Counts = list[tuple[str, list[str]]]
 
 
 @functools.cache
 def stored() -> dict:
-    try:
-        return json.loads(STORE.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    return read(STORE)
 
 
 def rules_key(con: duckdb.DuckDBPyConnection, with_texts: bool) -> str:

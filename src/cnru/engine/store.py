@@ -18,12 +18,17 @@ from importlib.resources import files
 STORE = files("cnru.engine") / "store.json"
 
 
-@functools.cache
-def stored() -> dict:
+def read(store) -> dict:
+    """A store's entries: none if it is missing or unreadable (everything is then judged)."""
     try:
-        return json.loads(STORE.read_text(encoding="utf-8"))
+        return json.loads(store.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+@functools.cache
+def stored() -> dict:
+    return read(STORE)
 
 
 def descriptor_key(descriptor: dict) -> str:
