@@ -13,7 +13,8 @@ from cnru.validate import validate_package
 SCHEMA_CODES = {"type-error", "constraint-error", "missing-cell", "extra-cell", "blank-row",
                 "unique-error", "primary-key", "foreign-key"}
 ROW_LEVEL = {"primary-key", "foreign-key", "blank-row", "extra-cell"}  # compared without field
-LABEL_CODES = {"blank-label", "duplicate-label"}  # of the header: no row
+LABEL_CODES = {"blank-label", "duplicate-label", "incorrect-label", "missing-label",
+               "extra-label"}  # of the header: no row
 # The randomised comparisons: a sample by default, every case with CNRU_FULL_TESTS=1 (.ci/run)
 FULL = os.environ.get("CNRU_FULL_TESTS") == "1"
 
@@ -27,7 +28,7 @@ def frictionless_problems(root) -> set[tuple]:
                 field = None if error.type in ROW_LEVEL else error.field_name
                 found.add((error.type, task.place, error.row_number - 1, field))
             elif error.type in LABEL_CODES:
-                found.add((error.type, task.place, None, error.field_name))
+                found.add((error.type, task.place, None, error.field_name or None))
     return found
 
 

@@ -134,7 +134,7 @@ def checking(package: Package, verdict: Future | None, sources_dir=None, *,
             lines[resource.relpath] = read.lines
             problems.extend(file_problems)
             if read.created:  # its problems are of rows, blank lines or header labels
-                loaded.append(resource)
+                loaded.append(read.resource or resource)
                 if resource.name == "sources":
                     archive = worker.submit(load_source_texts, cursor(con), sources,
                                                 resource.relpath, package.root / ARCHIVE)
@@ -216,9 +216,9 @@ def schema_checks(con: duckdb.DuckDBPyConnection, resource: Resource,
 
 
 def schema_message(code: str, detail: str | None) -> str:
-    return {
+    return detail or {
         "blank-row": "the row is blank",
         "missing-cell": "the row has fewer cells than the schema has fields",
         "extra-cell": "the row has more cells than the schema has fields",
-    }.get(code, detail or code)
+    }.get(code, code)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import csv
 import io
+import itertools
 import os
 import re
 from collections.abc import Callable
@@ -30,7 +31,7 @@ from . import readers
 from .descriptor import DIALECT, Resource, as_list, encoding_of
 from .patterns import re2_problem
 from .problems import Problem
-from .schema_sql import EMPTY_KEY, EXTRA, ROWS, TYPED, literal, load_table, table, typed_view
+from .schema_sql import EMPTY_KEY, EXTRA, ROWS, SHOWN, TYPED, literal, load_table, table, typed_view
 
 SNIFF_BYTES = 1 << 20
 ROW_GROUP_ROWS = 122_880  # DuckDB's row group
@@ -65,6 +66,8 @@ class Loaded:
     problems: list[Problem]
     lines: Lines = default(default_factory=Lines)
     created: bool = False  # whether `typed."<name>"` was created, so its rows can be checked
+    # the resource as its rows are checked (as_read: without the fields its header lacks)
+    resource: Resource | None = None
 
 
 def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
@@ -76,7 +79,7 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
     here. `scratch`: a directory DuckDB may read, for the copy of a file with other line ends
     (by default, beside nothing: such a file is a problem). `con` must have the readers
     registered (readers.register, or readers.register_on_demand)."""
-    problems = check_patterns(con, resource)
+    declared, problems = resource, check_patterns(con, resource)
     if not problems and (dialect := python_dialect(resource)) is not None:
         # another encoding or dialect: Python's csv module reads it (as frictionless does) into
         # a UTF-8 copy in the default dialect, which the rest reads
@@ -89,10 +92,14 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
             return Loaded([parsed.problem])
         item = {k: v for k, v in resource.item.items() if k not in ("dialect", "encoding")}
         resource, facts = replace(resource, path=copy, item=item), None
-    problems = problems or check_file(resource)
-    labels = [p for p in problems if p.code in LABEL_CODES]  # the rows are read all the same
-    if len(labels) < len(problems):
+    labels: list[str] | None = None
+    if not problems:
+        problems, labels = check_file(resource)
+    if labels is None or len(problems) > sum(p.code in LABEL_CODES for p in problems):
         return Loaded(problems)
+    label_faults = problems  # the rows are read all the same, by position
+    reading = read_fields(resource.fields, labels) if label_faults else None
+    checked = as_read(declared, labels)
     scanned = facts() if facts else scan_file(resource.path)
     path, parsed = resource.path, None
     if scanned.mixed:
@@ -104,7 +111,7 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
         if parsed.problem:
             return Loaded([parsed.problem])
     buffer = buffer_size(path.stat().st_size, scanned.lines)
-    problems = read_csv(con, resource, scanned.plain and parsed is None, buffer, path)
+    problems = read_csv(con, resource, scanned.plain and parsed is None, buffer, path, reading)
     if problems:
         return Loaded(problems)
     stored = con.execute(f"SELECT count(*) FROM {table(TYPED, resource.name + ROWS)}").fetchone()[0]
@@ -118,8 +125,10 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
         return Loaded([lost_rows(resource, parsed, stored)])
     blanks = parsed.blanks if parsed else []
     number_rows(con, resource, blanks)
-    return Loaded(labels + [problem for row in blanks for problem in blank_line(resource, row)],
-                  Lines(parsed.shifts) if parsed else Lines(), created=True)
+    return Loaded(label_faults + [problem for row in blanks
+                                  for problem in blank_line(checked, row)],
+                  Lines(parsed.shifts) if parsed else Lines(), created=True,
+                  resource=checked if checked is not declared else None)
 
 
 def python_dialect(resource: Resource) -> csv.Dialect | None:
@@ -174,9 +183,11 @@ def check_patterns(con: duckdb.DuckDBPyConnection, resource: Resource) -> list[P
     return problems
 
 
-def check_file(resource: Resource) -> list[Problem]:
+def check_file(resource: Resource) -> tuple[list[Problem], list[str] | None]:
+    """The problems that stop the file, or those of its header's labels (the rows are read
+    all the same), and the labels (None if the header was not read)."""
     def problem(code, message, **where):
-        return [Problem.of(code, resource.relpath, message, **where)]
+        return [Problem.of(code, resource.relpath, message, **where)], None
 
     if not resource.path.is_file():
         return problem("file-missing", "the data file does not exist")
@@ -200,65 +211,104 @@ def check_file(resource: Resource) -> list[Problem]:
         header = next(csv.reader(io.StringIO(text, newline="")), [])
     except csv.Error as error:
         return problem("csv-error", f"line 1: the header cannot be read as CSV: {error}", line=1)
-    if header != resource.field_names and (labels := label_problems(resource, header)):
-        return labels
-    if header != resource.field_names:
-        return problem("header-mismatch",
-                       f"the header must be the schema's fields in order: "
-                       f"{header_difference(header, resource.field_names)}",
+    labels = [label.strip() for label in header]  # as frictionless reads them
+    if not labels:
+        return problem("header-mismatch", "line 1: the header row is blank; the first line "
+                       "must be the schema's field names", line=1)
+    declared = resource.item.get("dialect") or {}
+    if "header" not in declared and "headerRows" not in declared and \
+            (guess := guessed_header(text, len(head) == SNIFF_BYTES)) != 1:
+        return problem("header-mismatch", f"line 1: the header has {len(header)} columns, too "
+                       "far from the rows' average width: frictionless would take "
+                       + (f"row {guess} for the header" if guess else "the file for one without "
+                          "a header") + ", which cnru does not guess; make the header the "
+                       "schema's field names, or declare the dialect's headerRows [1]",
                        value=",".join(header), line=1)
-    return []
+    return label_problems(resource, labels), labels
 
 
-LABEL_CODES = {"blank-label", "duplicate-label"}
+def guessed_header(text: str, cut: bool) -> int | None:
+    """The row frictionless takes for the header when the dialect declares none: the first of
+    its first 100 rows whose width is within a tenth (at least 1) of their average width; None
+    if none is (no header). `cut`: the text is the start of a longer file (its last row is not
+    counted)."""
+    try:
+        rows = list(itertools.islice(csv.reader(io.StringIO(text, newline="")), 101))
+    except csv.Error:
+        return 1  # a row that cannot be read is reported when the file is read
+    if cut and len(rows) <= 100:
+        rows = rows[:-1] or rows
+    widths = [len(row) for row in rows[:100]]
+    width = round(sum(widths) / len(widths))
+    drift = max(round(width * 0.1), 1)
+    return next((n for n, w in enumerate(widths, 1) if abs(w - width) <= drift), None)
 
 
-def label_problems(resource: Resource, header: list[str]) -> list[Problem]:
-    """A header whose only faults are blank labels and labels that repeat an earlier one, each
-    where the schema's own name belongs: one problem per such label, and the rows are checked
-    by position, as frictionless checks them. [] for any other header."""
-    fields = resource.field_names
-    if len(header) != len(fields):
-        return []
-    problems = []
-    for at, (label, name) in enumerate(zip(header, fields, strict=True)):
-        if label == name:
-            continue
+LABEL_CODES = {"blank-label", "duplicate-label", "incorrect-label", "missing-label",
+               "extra-label"}
+
+
+def label_problems(resource: Resource, labels: list[str]) -> list[Problem]:
+    """A header's labels against the schema's fields, by position, as frictionless compares
+    them: a label blank, repeating an earlier one or naming another field where a field
+    belongs (its cells are checked as that field); a field beyond the last label (it is not
+    checked); a label beyond the last field (its cells are read as a field of its own)."""
+    fields, problems = resource.field_names, []
+
+    def problem(code, message, **where):
+        problems.append(Problem.of(code, resource.relpath, message, line=1, **where))
+
+    for at, (label, name) in enumerate(zip(labels, fields, strict=False), start=1):
         if label == "":
-            problems.append(Problem.of(
-                "blank-label", resource.relpath, f"the header's column {at + 1} is blank where "
-                f"{name!r} belongs; its cells are checked as {name!r}", field=name, value=label,
-                line=1))
-        elif label in header[:at]:
-            problems.append(Problem.of(
-                "duplicate-label", resource.relpath, f"the header's column {at + 1} repeats "
-                f"{label!r} (column {header.index(label) + 1}) where {name!r} belongs; its "
-                f"cells are checked as {name!r}", field=name, value=label, line=1))
-        else:
-            return []
+            problem("blank-label", f"the header's column {at} is blank where {name!r} belongs; "
+                    f"its cells are checked as {name!r}", field=name, value=label)
+        elif label in labels[:at - 1]:
+            problem("duplicate-label", f"the header's column {at} repeats {label!r} (column "
+                    f"{labels.index(label) + 1}) where {name!r} belongs; its cells are checked "
+                    f"as {name!r}", field=name, value=label)
+        elif label != name:
+            problem("incorrect-label", f"the header's column {at} is {label!r} where {name!r} "
+                    f"belongs; its cells are checked as {name!r}", field=name, value=label)
+    for at, name in enumerate(fields[len(labels):], start=len(labels) + 1):
+        problem("missing-label", f"the header has no column {at}, where {name!r} belongs (it "
+                f"has {len(labels)}); the field is not checked, and a row's cells beyond the "
+                "header's are extra cells", field=name)
+    for at, label in enumerate(labels[len(fields):], start=len(fields) + 1):
+        problem("extra-label", f"the header's column {at}, {label!r}, is beyond the schema's "
+                f"{len(fields)} fields; its cells are not checked, but a row without them has "
+                "missing cells", value=label)
     return problems
 
 
-def header_difference(header: list[str], expected: list[str]) -> str:
-    """What is wrong with a header, by name: the columns it has too many or lacks, or the
-    first one out of order."""
-    extra = [f"{name!r} (column {at})" for at, name in enumerate(header, 1) if name not in expected]
-    missing = [repr(name) for name in expected if name not in header]
-    said = []
-    if extra:
-        said.append(f"{'an extra column' if len(extra) == 1 else 'extra columns'} "
-                    f"{', '.join(extra)}")
-    if missing:
-        said.append(f"{'a missing column' if len(missing) == 1 else 'missing columns'} "
-                    f"{', '.join(missing)}")
-    if not said:
-        pairs = enumerate(zip(header, expected, strict=False))
-        at = next((i for i, (a, b) in pairs if a != b), None)
-        if at is not None:
-            said.append(f"column {at + 1} is {header[at]!r} where {expected[at]!r} belongs")
-        else:
-            said.append(f"{len(header)} columns for {len(expected)} fields (a name repeats)")
-    return f"{'; '.join(said)} (expected {','.join(expected)})"
+def read_fields(fields: list[dict], labels: list[str]) -> list[dict]:
+    """The fields a file's columns are read as, by position, as frictionless reads them: the
+    schema's, as many as the header has labels, then a field of type `any` for each label
+    beyond them, shown under the label's name (with 2, 3 ... added to a name taken)."""
+    taken = {field["name"] for field in fields[:len(labels)]}
+    extra = []
+    for at, label in enumerate(labels[len(fields):], start=len(fields) + 1):
+        name, suffix = label, 2
+        while name in taken:
+            name, suffix = f"{label}{suffix}", suffix + 1
+        taken.add(name)
+        extra.append({"name": f"$column{at}", "type": "any", SHOWN: name})
+    return fields[:len(labels)] + extra
+
+
+def as_read(resource: Resource, labels: list[str]) -> Resource:
+    """The resource as its rows are checked when the header lacks labels at the end: without
+    the fields beyond them, and without a key or a foreign key over any of them (frictionless
+    checks neither)."""
+    if len(labels) >= len(resource.fields):
+        return resource
+    present = set(resource.field_names[:len(labels)])
+    schema = {**resource.schema, "fields": resource.fields[:len(labels)]}
+    if not set(as_list(schema.get("primaryKey") or [])) <= present:
+        schema.pop("primaryKey")
+    if "foreignKeys" in schema:
+        schema["foreignKeys"] = [key for key in schema["foreignKeys"]
+                                 if set(as_list(key["fields"])) <= present]
+    return replace(resource, schema=schema)
 
 
 def where_in(head: bytes, at: int, fields: list[str]) -> tuple[int, str | None]:
@@ -293,12 +343,13 @@ def buffer_size(file_bytes: int, lines: int) -> int | None:
 
 
 def csv_options(resource: Resource, strict: bool, buffer: int | None = None,
-                path: Path | None = None) -> str:
+                path: Path | None = None, reading: list[dict] | None = None) -> str:
     """read_csv's arguments: every cell as text, short rows padded, rejected lines recorded
     (one longer than MAX_LINE_BYTES too; but one longer than the buffer is dropped without a
     word, whatever `max_line_size` says, and setting it loses rows at the edges of pieces:
     load_resource counts the rows)."""
-    columns = ", ".join(f"{literal(name)}: 'VARCHAR'" for name in [*resource.field_names, EXTRA])
+    names = [f["name"] for f in reading] if reading is not None else resource.field_names
+    columns = ", ".join(f"{literal(name)}: 'VARCHAR'" for name in [*names, EXTRA])
     return (f"{literal(str(path or resource.path))}, auto_detect = false, header = true, "
             f"delim = ',', quote = '\"', escape = '\"', columns = {{{columns}}}, "
             f"null_padding = true, "
@@ -308,36 +359,40 @@ def csv_options(resource: Resource, strict: bool, buffer: int | None = None,
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool,
-             buffer: int | None = None, path: Path | None = None) -> list[Problem]:
+             buffer: int | None = None, path: Path | None = None,
+             reading: list[dict] | None = None) -> list[Problem]:
     """Strictly first: a lenient reader would cut a value short at a misplaced quote (`"a"b`
     is `a` to it, `ab` to Python) or run it on over the next rows, without a word. Only a file
     whose one fault is rows with several surplus cells is read again, leniently, so that each
-    is a row with `_extra` set, its other cells checked."""
-    problems, rejected = load_rows(con, resource, plain, buffer, strict=True, path=path)
+    is a row with `_extra` set, its other cells checked. `reading`: the fields the columns are
+    read as, when the header's labels are not the schema's fields (read_fields)."""
+    problems, rejected = load_rows(con, resource, plain, buffer, strict=True, path=path,
+                                   reading=reading)
     if rejected == {SURPLUS}:
         con.execute(f"DROP TABLE {table(TYPED, resource.name + ROWS)}")
-        problems, _ = load_rows(con, resource, plain, buffer, strict=False, path=path)
+        problems, _ = load_rows(con, resource, plain, buffer, strict=False, path=path,
+                                reading=reading)
     return problems
 
 
 def load_rows(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool,
               buffer: int | None, strict: bool, path: Path | None = None,
-              ) -> tuple[list[Problem], set[str]]:
+              reading: list[dict] | None = None) -> tuple[list[Problem], set[str]]:
     """The rows as `typed."<name>$rows"`; the problems that stop the file, and the kinds of
     lines DuckDB rejected (none stops it if they are all surplus cells in a strict reading:
     the caller reads the file again)."""
     for parallel in ("true", "false"):  # quoted newlines need the single-threaded reader
         try:
-            source = (f"read_csv({csv_options(resource, strict, buffer, path)}, "
+            source = (f"read_csv({csv_options(resource, strict, buffer, path, reading)}, "
                       f"parallel = {parallel})")
             try:
-                con.execute(load_table(resource.name, resource.schema, source, plain))
+                con.execute(load_table(resource.name, resource.schema, source, plain, reading))
             except duckdb.InvalidInputException as error:
                 if not readers.needed(error, con):  # else: the readers are there now
                     raise
                 con.execute(f"DROP TABLE IF EXISTS {REJECTS}; "
                             f"DROP TABLE IF EXISTS {REJECTS}_scan")
-                con.execute(load_table(resource.name, resource.schema, source, plain))
+                con.execute(load_table(resource.name, resource.schema, source, plain, reading))
             break
         except (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException,
                 duckdb.OutOfMemoryException):

@@ -24,6 +24,9 @@ ROW, EXTRA, ROWS, PROBLEMS = "_row", "_extra", "$rows", "_problems"
 CAST = "$t"  # suffix of a field's cast while loading
 EMPTY_KEY = "cells composing the primary key are all empty"
 BLANK = "$blank"  # while loading: every cell of the row is missing
+SHOWN = "$shown"  # of a field read for a label beyond the schema's: the name problems give it
+BEYOND_HEADER = "the row has more cells than the header has columns"
+SHORT_OF_HEADER = "the row has fewer cells than the header has columns"
 DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE",
                 "boolean": "BOOLEAN", "date": "DATE", "any": "VARCHAR",
                 # read by frictionless, as the canonical text of its value (readers.py)
@@ -202,23 +205,33 @@ def constraint_text(field: dict, name: str) -> str:
     return f'{text} (constraint "{name}")'
 
 
-def load_table(name: str, schema: dict, source: str, plain_file: bool = False) -> str:
+def load_table(name: str, schema: dict, source: str, plain_file: bool = False,
+               reading: list[dict] | None = None) -> str:
     """`typed."<name>$rows"` from `source` (a read_csv of text cells) in one scan: each field cast
     to its type (NULL where missing or unreadable) and `_problems`, the list of every problem of
     the row's cells (NULL for a clean row). Each cell is cast once (`<field>$t`) and the checks
     read the cast; a row's problems are listed only if one of the cheap row tests flags it.
-    `plain_file`: the file has no control bytes but its line ends, which cheapens a test."""
-    fields = schema["fields"]
-    checks, row_tests = cell_checks(schema, plain_file)
+    `plain_file`: the file has no control bytes but its line ends, which cheapens a test.
+    `reading`: the fields `source`'s columns are, when the header's labels are not the schema's
+    fields (load.read_fields): those are checked, and a schema field among none of them is
+    NULL in every row."""
+    read = {**schema, "fields": reading} if reading is not None else schema
+    checks, row_tests = cell_checks(read, plain_file, header=reading is not None and len(
+        reading) < len(schema["fields"]))
+    fields = read["fields"]
     found = ", ".join(f"CASE WHEN {condition} THEN {{'code': {literal(code)}, 'field': {field}, "
                       f"'value': {value}, 'detail': {literal(detail)}}} END"
                       for code, field, value, detail, condition in checks)
     flagged = " OR ".join(f"({test})" for test in row_tests)
     typed = ", ".join(f"{cast(f, ident(f['name']), schema)} AS {ident(f['name'] + CAST)}"
                       for f in fields)
-    columns = ", ".join(f"{ident(f['name'] + CAST)} AS {ident(f['name'])}" for f in fields)
+    present = {f["name"] for f in fields}
+    absent = "CAST(NULL AS VARCHAR)"  # a field beyond the header's labels
+    columns = ", ".join(
+        f"{ident(f['name'] + CAST) if f['name'] in present else cast(f, absent, schema)} "
+        f"AS {ident(f['name'])}" for f in schema["fields"])
     return (f"CREATE OR REPLACE TABLE {table(TYPED, name + ROWS)} AS "
-            f"WITH casted AS (SELECT *, {typed}, {blank_row(schema)} AS {ident(BLANK)} "
+            f"WITH casted AS (SELECT *, {typed}, {blank_row(read)} AS {ident(BLANK)} "
             f"FROM {source}) "
             f"SELECT {columns}, CASE WHEN ({flagged}) IS TRUE THEN "
             f"list_filter([{found}], lambda p: p IS NOT NULL) END AS {PROBLEMS} FROM casted")
@@ -244,28 +257,32 @@ def blank_row(schema: dict) -> str:
     return " AND ".join(is_missing(ident(f["name"]), schema) for f in schema["fields"]) or "FALSE"
 
 
-def cell_checks(schema: dict, plain_file: bool = False,
+def cell_checks(schema: dict, plain_file: bool = False, header: bool = False,
                 ) -> tuple[list[tuple[str, str, str, str | None, str]], list[str]]:
     """The checks of single cells, as (code, field SQL, value SQL, detail, condition), and the
     row tests: a row none of them flags has no problem. The tests are few and cheap (one for
     all missing cells, one per length limit ...) because every row pays for them; the checks
-    run only in flagged rows. Conditions read the text cells and their casts (`<field>$t`)."""
+    run only in flagged rows. Conditions read the text cells and their casts (`<field>$t`).
+    `header`: the fields are the header's, fewer than the schema's (a cell beyond them is an
+    extra cell of the header's)."""
     fields = schema["fields"]
     blank = ident(BLANK)  # a column, not the expression again in every check: the SQL of a
     # wide table would be several times longer and take 0.1 s to bind
     checks = [("blank-row", "NULL", "NULL", None, blank),
-              ("extra-cell", "NULL", EXTRA, None, f"{EXTRA} IS NOT NULL AND NOT ({blank})")]
+              ("extra-cell", "NULL", EXTRA, BEYOND_HEADER if header else None,
+               f"{EXTRA} IS NOT NULL AND NOT ({blank})")]
     # padding fills a short row from the end, so its last cell is NULL
     tests = [f"{EXTRA} IS NOT NULL", f"{ident(fields[-1]['name'])} IS NULL" if fields else "FALSE"]
     only_empty = missing_values(schema) == [""]
     required, limits = [], {}
     for field in fields:
-        column, label = ident(field["name"]), literal(field["name"])
+        column, label = ident(field["name"]), literal(field.get(SHOWN, field["name"]))
         typed = ident(field["name"] + CAST)
         missing, present = is_missing(column, schema), is_present(column, schema)
         kind = field.get("type", "string")
         constraints = field.get("constraints", {})
-        checks.append(("missing-cell", label, "NULL", None, f"{column} IS NULL AND NOT ({blank})"))
+        checks.append(("missing-cell", label, "NULL", SHORT_OF_HEADER if SHOWN in field else None,
+                       f"{column} IS NULL AND NOT ({blank})"))
         if kind not in ("string", "any"):
             checks.append(("type-error", label, column, type_text(field),
                            f"NOT ({blank}) AND {present} AND {typed} IS NULL"))
