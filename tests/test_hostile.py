@@ -218,26 +218,41 @@ def test_a_bad_row_after_a_quoted_line_break_is_named_by_its_line(tiny):
 def test_an_extra_header_column_is_named_however_long_the_header(tiny):
     tiny.edit_text("data/claims.csv", ",notes\n", ",notes,reviewer_comments_added_later\n")
     report = validate_package(tiny.root, tiny.sources)
-    assert codes(report) == [("header-mismatch", "data/claims.csv", None, None)]
-    assert report.problems[0].message.startswith(
-        "the header must be the schema's fields in order: an extra column "
-        "'reviewer_comments_added_later' (column 23)")
+    rows = len(tiny.rows("data/claims.csv"))
+    assert codes(report) == [("extra-label", "data/claims.csv", None, None)] + [
+        ("missing-cell", "data/claims.csv", row, "reviewer_comments_added_later")
+        for row in range(1, rows + 1)]
+    assert report.problems[0].message == (
+        "the header's column 23, 'reviewer_comments_added_later', is beyond the schema's 22 "
+        "fields; its cells are not checked, but a row without them has missing cells")
+    assert report.problems[1].message == "the row has fewer cells than the header has columns"
 
 
-def test_a_blank_and_a_repeated_label_are_named_and_the_rows_still_checked(tiny):
-    tiny.set_cell("data/claims.csv", 2, "stance", "suggests")
-    tiny.edit_text("data/claims.csv", "claim_id,subject_entity_id,predicate,",
-                   "claim_id,,claim_id,")
-    report = validate_package(tiny.root, tiny.sources)
-    assert {(p.code, p.file, p.line, p.field, p.value, p.message) for p in report.problems} == {
-        ("blank-label", "data/claims.csv", 1, "subject_entity_id", "",
-         "the header's column 2 is blank where 'subject_entity_id' belongs; its cells are "
-         "checked as 'subject_entity_id'"),
-        ("duplicate-label", "data/claims.csv", 1, "predicate", "claim_id",
-         "the header's column 3 repeats 'claim_id' (column 1) where 'predicate' belongs; its "
-         "cells are checked as 'predicate'"),
-        ("constraint-error", "data/claims.csv", 3, "stance", "suggests",
-         next(p.message for p in report.problems if p.code == "constraint-error"))}
+def test_a_renamed_a_missing_and_an_extra_label_are_named_and_the_rows_still_checked(tiny):
+    """One line each, through the CLI, and the rows' problems besides."""
+    tiny.set_cell("data/entity_aliases.csv", 2, "source_id", "")  # required
+    tiny.edit_text("data/entity_aliases.csv", "entity_id,source_id,surface_form,notes",
+                   "entity_id,source,surface_form")
+    tiny.edit_text("data/action_evidence.csv", ",quote_location\n", ",quote_location,checked\n")
+    result = CliRunner().invoke(app, ["validate", str(tiny.root), "--sources-dir",
+                                      str(tiny.sources), "--format", "github"])
+    assert result.exit_code == 1
+    aliases, evidence = "file=data/entity_aliases.csv", "file=data/action_evidence.csv"
+    assert result.stdout.splitlines()[:6] == [
+        f"::error {evidence},line=1,title=extra-label::the header's column 9, 'checked', is "
+        "beyond the schema's 8 fields; its cells are not checked, but a row without them has "
+        "missing cells",
+        f"::error {evidence},line=2,title=missing-cell::checked -: the row has fewer cells than "
+        "the header has columns (2 rows: lines 2, 3)",
+        f"::error {aliases},line=1,title=missing-label::notes -: the header has no column 4, "
+        "where 'notes' belongs (it has 3); the field is not checked, and a row's cells beyond "
+        "the header's are extra cells",
+        f"::error {aliases},line=1,title=incorrect-label::source_id 'source': the header's "
+        "column 2 is 'source' where 'source_id' belongs; its cells are checked as 'source_id'",
+        f"::error {aliases},line=2,title=extra-cell::the row has more cells than the header has "
+        "columns (8 rows: lines 2, 3, 4, 5, 6, …)",
+        f"::error {aliases},line=3,title=constraint-error::source_id '': a value is required "
+        "(constraint \"required\")"]
 
 
 @pytest.mark.parametrize("padding", [0, 300_000])  # in the first megabyte, and far after it

@@ -77,16 +77,26 @@ def mess_up(tiny) -> None:
     ("entity_id,source_id,,notes", "blank-label"),
     ("entity_id,source_id,surface_form,surface_form", "duplicate-label"),
     ("entity_id,,surface_form,surface_form", "blank-label"),
+    ("entity_id,source,surface_form,notes", "incorrect-label"),  # renamed
+    ("entity_id,surface_form,source_id,notes", "incorrect-label"),  # out of order
+    ("entity_id,source_id,surface_form", "missing-label"),  # its cells are extra cells
+    ("entity_id,source_id,surface_form,notes,checked", "extra-label"),  # short rows miss it
+    ("entity_id,source_id,surface_form,notes,", "extra-label"),  # blank
+    ("entity_id,source_id,surface_form,notes,notes", "extra-label"),  # read as notes2
+    ("entity_id,source,surface_form", "missing-label"),
 ])
 def test_a_header_label_problem_does_not_hide_the_rows_problems(tiny, header, code):
-    """A blank or repeated label is one problem, and the rows are still checked by position,
-    as frictionless checks them: the same problems from both, the rows' included."""
+    """A blank, repeated, renamed, missing or extra label is one problem each, and the rows are
+    still checked by position, as frictionless checks them: the same problems from both, the
+    rows' included."""
     mess_up(tiny)
     tiny.edit_text("data/entity_aliases.csv", "entity_id,source_id,surface_form,notes", header)
     ours, theirs = cnru_problems(tiny.root, tiny.sources), frictionless_problems(tiny.root)
     aliases = {p for p in ours if p[1] == "data/entity_aliases.csv"}
     assert code in {p[0] for p in aliases}
-    assert {"blank-row", "extra-cell", "missing-cell"} <= {p[0] for p in aliases}
+    assert {"blank-row", "missing-cell"} <= {p[0] for p in aliases}
+    # the row with a surplus cell has as many as a header with an extra label
+    assert ("extra-cell" in {p[0] for p in aliases}) == (code != "extra-label")
     assert ours == theirs
 
 

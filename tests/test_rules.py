@@ -120,8 +120,20 @@ CASES = {
     "csv-error": (write(ACTION_EVIDENCE, HEADER_ACTION_EVIDENCE
                         + "ae-0001,a-001,example-news,\"" + "x" * 3_000_000 + "\",\n"),
                   [("csv-error", ACTION_EVIDENCE, None, None)]),
-    "header-mismatch": (text(ACTION_EVIDENCE, "evidence_id,action_id", "evidence,action_id"),
+    "header-mismatch": (text(ACTION_EVIDENCE, "evidence_id,action_id", "\nevidence_id,action_id"),
                         [("header-mismatch", ACTION_EVIDENCE, None, None)]),
+    "incorrect-label": (text(ACTION_EVIDENCE, "evidence_id,action_id", "evidence,action_id"),
+                        [("incorrect-label", ACTION_EVIDENCE, None, "evidence_id")]),
+    # the rows keep their last cell: beyond the header's columns, an extra cell
+    "missing-label": (text(ACTION_EVIDENCE, ",quote_location\n", "\n"),
+                      [("missing-label", ACTION_EVIDENCE, None, "quote_location"),
+                       ("extra-cell", ACTION_EVIDENCE, 1, None),
+                       ("extra-cell", ACTION_EVIDENCE, 2, None)]),
+    # the rows lack a cell of the header's
+    "extra-label": (text(ACTION_EVIDENCE, ",quote_location\n", ",quote_location,reviewer\n"),
+                    [("extra-label", ACTION_EVIDENCE, None, None),
+                     ("missing-cell", ACTION_EVIDENCE, 1, "reviewer"),
+                     ("missing-cell", ACTION_EVIDENCE, 2, "reviewer")]),
     "blank-label": (text(ACTION_EVIDENCE, "quote,notes,", "quote,,"),
                     [("blank-label", ACTION_EVIDENCE, None, "notes")]),
     "duplicate-label": (text(ACTION_EVIDENCE, "quote,notes,", "quote,quote,"),

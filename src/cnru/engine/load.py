@@ -219,18 +219,17 @@ def check_file(resource: Resource) -> tuple[list[Problem], list[str] | None]:
     if "header" not in declared and "headerRows" not in declared and \
             (guess := guessed_header(text, len(head) == SNIFF_BYTES)) != 1:
         return problem("header-mismatch", f"line 1: the header has {len(header)} columns, too "
-                       "far from the rows' average width: frictionless would take "
-                       + (f"row {guess} for the header" if guess else "the file for one without "
-                          "a header") + ", which cnru does not guess; make the header the "
-                       "schema's field names, or declare the dialect's headerRows [1]",
+                       f"far from the rows' average width: frictionless would take row {guess} "
+                       "for the header, which cnru does not guess; make the header the schema's "
+                       "field names, or declare the dialect's headerRows [1]",
                        value=",".join(header), line=1)
     return label_problems(resource, labels), labels
 
 
-def guessed_header(text: str, cut: bool) -> int | None:
+def guessed_header(text: str, cut: bool) -> int:
     """The row frictionless takes for the header when the dialect declares none: the first of
-    its first 100 rows whose width is within a tenth (at least 1) of their average width; None
-    if none is (no header). `cut`: the text is the start of a longer file (its last row is not
+    its first 100 rows whose width is within a tenth (at least 1) of their average width, or
+    the first if none is. `cut`: the text is the start of a longer file (its last row is not
     counted)."""
     try:
         rows = list(itertools.islice(csv.reader(io.StringIO(text, newline="")), 101))
@@ -241,7 +240,7 @@ def guessed_header(text: str, cut: bool) -> int | None:
     widths = [len(row) for row in rows[:100]]
     width = round(sum(widths) / len(widths))
     drift = max(round(width * 0.1), 1)
-    return next((n for n, w in enumerate(widths, 1) if abs(w - width) <= drift), None)
+    return next((n for n, w in enumerate(widths, 1) if abs(w - width) <= drift), 1)
 
 
 LABEL_CODES = {"blank-label", "duplicate-label", "incorrect-label", "missing-label",
