@@ -300,3 +300,30 @@ def test_the_engine_alone_validates_a_package_that_is_not_this_dataset(tmp_path)
     # the same problems as the whole validator finds on it
     assert {p.code for p in validate_package(root, check_sources=False).problems} == {
         "primary-key", "type-error", "constraint-error"}
+
+
+NARROW_HEADER = "id\n1,2,x\n2,b,y\n3,4,z\n4,5,w\n"  # one label, rows of three cells
+
+
+def test_a_header_frictionless_would_not_take_is_refused_in_one_line(tmp_path):
+    """Without a declared headerRows, frictionless takes a later row, of the rows' width, for
+    the header; cnru says so in one line and checks no row."""
+    fields = [{"name": "id", "type": "integer"}, {"name": "n", "type": "integer"},
+              {"name": "s"}]
+    root = write_package(tmp_path, fields, NARROW_HEADER)
+    problems = validate_package(root, check_sources=False).problems
+    assert [(p.code, p.line, p.message) for p in problems] == [
+        ("header-mismatch", 1, "line 1: the header has 1 columns, too far from the rows' "
+         "average width: frictionless would take row 2 for the header, which cnru does not "
+         "guess; make the header the schema's field names, or declare the dialect's "
+         "headerRows [1]")]
+
+
+def test_a_declared_header_row_with_missing_labels_gets_the_same_problems_from_both(tmp_path):
+    fields = [{"name": "id", "type": "integer"}, {"name": "n", "type": "integer"},
+              {"name": "s"}]
+    root = write_package(tmp_path, fields, NARROW_HEADER, resource={"dialect": {"headerRows": [1]}})
+    ours, theirs = cnru_problems(root), frictionless_problems(root)
+    assert {("missing-label", "data/readings.csv", None, "n"),
+            ("extra-cell", "data/readings.csv", 1, None)} <= ours
+    assert ours == theirs
