@@ -241,8 +241,9 @@ def test_a_dialect_is_read_as_frictionless_reads_it(tmp_path, dialect):
 
 
 @pytest.mark.parametrize(("dialect", "named"), [
-    ({"commentChar": "#"}, "'commentChar'"),
-    ({"headerRows": [2]}, "'headerRows' = [2]"),
+    ({"commentChar": ""}, "'commentChar' = \"\""),
+    ({"headerRows": [2, 1]}, "'headerRows' = [2, 1]"),
+    ({"commentRows": ["3"]}, "'commentRows' = [\"3\"]"),
     ({"header": False}, "'header' = false"),
     ({"nullSequence": "\\N"}, "'nullSequence'"),
 ])
@@ -327,3 +328,41 @@ def test_a_declared_header_row_with_missing_labels_gets_the_same_problems_from_b
     assert {("missing-label", "data/readings.csv", None, "n"),
             ("extra-cell", "data/readings.csv", 1, None)} <= ours
     assert ours == theirs
+
+
+LAYOUT_FIELDS = [{"name": "id", "type": "integer", "constraints": {"required": True}},
+                 {"name": "n", "type": "integer"}, {"name": "s"}]
+LAYOUT_ROWS = '1,2,a\n2,x,b\n\n3,4\n4,5,c,d\n#5,y,e\n"6\nsix",7,f\n7,z,g\n'
+
+
+@pytest.mark.parametrize(("head", "dialect"), [
+    ("a title\nid,n,s\n", {"headerRows": [2]}),
+    ("i,n,s\nd,,\n", {"headerRows": [1, 2], "headerJoin": ""}),  # joined: id, n, s
+    ("id,n,x\n,,s\n", {"headerRows": [1, 2]}),  # joined with a space: 'x s'
+    ("# a comment\nid,n,s\n", {"commentChar": "#"}),  # frictionless finds the header
+    ("a note\nid,n,s\n", {"commentRows": [1], "commentChar": "#"}),
+    ("a\nid;n\n", {"headerRows": [2], "commentRows": [9], "delimiter": ";"}),
+])
+def test_header_rows_and_comments_get_the_same_problems_from_both(tmp_path, head, dialect):
+    """Header rows other than the first (joined), comment rows and comment characters, as
+    frictionless reads them: the same problems, on the same rows."""
+    rows = LAYOUT_ROWS.replace(",", ";") if dialect.get("delimiter") == ";" else LAYOUT_ROWS
+    root = write_package(tmp_path, LAYOUT_FIELDS, head + rows, resource={"dialect": dialect})
+    ours, theirs = cnru_problems(root), frictionless_problems(root)
+    assert {"type-error", "blank-row", "extra-cell"} <= {p[0] for p in ours}
+    assert ours == theirs
+    # a row's number counts the rows above it, header and comments included; a comment row
+    # ('#5,y,e', the sixth after the header) is not checked
+    above = head.count("\n")
+    assert ("type-error", "data/readings.csv", above + 1, "n") in ours
+    assert (("type-error", "data/readings.csv", above + 5, "n") in ours) == (
+        "commentChar" not in dialect)
+
+
+def test_a_header_row_beyond_the_file_is_refused_in_one_line(tmp_path):
+    root = write_package(tmp_path, LAYOUT_FIELDS, "id,n,s\n", resource={
+        "dialect": {"headerRows": [3]}})
+    problems = validate_package(root, check_sources=False).problems
+    assert [(p.code, p.message) for p in problems] == [
+        ("header-mismatch", "the header rows the dialect declares are blank, comments or "
+         "beyond the end of the file")]

@@ -218,7 +218,8 @@ CODECS = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "iso8859-1": "latin-1", "c
 # the dialect options cnru reads, with their defaults (anything else is refused, by name)
 DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "escapeChar": None,
            "skipInitialSpace": False, "lineTerminator": "\r\n", "header": True,
-           "headerRows": [1], "headerJoin": " ", "caseSensitiveHeader": False}
+           "headerRows": [1], "headerJoin": " ", "caseSensitiveHeader": False,
+           "commentChar": None, "commentRows": []}
 
 
 def encoding_of(item: dict) -> str | None:
@@ -243,7 +244,13 @@ def check_dialect(dialect, where: str) -> list[Problem]:
     problems = []
     for option, value in dialect.items():
         supported = option in DIALECT and (
-            option not in ("header", "headerRows") or value == DIALECT[option])
+            option != "header" or value == DIALECT[option])
+        if option in ("headerRows", "commentRows"):  # row numbers, the file's first row 1
+            supported = isinstance(value, list) and all(
+                isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in value) and (
+                option == "commentRows" or value == sorted(set(value)) != [])
+        elif option in ("commentChar", "headerJoin"):
+            supported = isinstance(value, str) and (option == "headerJoin" or value != "")
         if option in ("$schema", "profile", "csvddfVersion"):
             continue
         if not supported:

@@ -80,28 +80,33 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
     (by default, beside nothing: such a file is a problem). `con` must have the readers
     registered (readers.register, or readers.register_on_demand)."""
     declared, problems = resource, check_patterns(con, resource)
-    if not problems and (dialect := python_dialect(resource)) is not None:
+    layout, copied = layout_of(resource), None
+    if not problems and ((dialect := python_dialect(resource)) is not None or layout):
         # another encoding or dialect: Python's csv module reads it (as frictionless does) into
-        # a UTF-8 copy in the default dialect, which the rest reads
+        # a UTF-8 copy in the default dialect, which the rest reads; with header rows other
+        # than the first, or comment rows, the copy has the header's labels and the data rows
         if scratch is None:
             return Loaded([Problem.of("csv-error", resource.relpath, "the file's encoding or "
                                       "dialect needs a copy, and there is nowhere to write it")])
         copy = scratch / f"{resource.name}.utf-8.csv"
-        parsed = parse_rows(resource, copy_to=copy, dialect=dialect)
+        parsed = (parse_layout(resource, copy, dialect or csv.excel(), layout) if layout
+                  else parse_rows(resource, copy_to=copy, dialect=dialect))
         if parsed.problem:
             return Loaded([parsed.problem])
+        copied = parsed if layout else None
         item = {k: v for k, v in resource.item.items() if k not in ("dialect", "encoding")}
         resource, facts = replace(resource, path=copy, item=item), None
     labels: list[str] | None = None
     if not problems:
-        problems, labels = check_file(resource)
+        problems, labels = check_file(resource, declared.item.get("dialect") or {},
+                                      copied.labels if copied else None)
     if labels is None or len(problems) > sum(p.code in LABEL_CODES for p in problems):
         return Loaded(problems)
     label_faults = problems  # the rows are read all the same, by position
     reading = read_fields(resource.fields, labels) if label_faults else None
     checked = as_read(declared, labels)
     scanned = facts() if facts else scan_file(resource.path)
-    path, parsed = resource.path, None
+    path, parsed = resource.path, copied
     if scanned.mixed:
         if scratch is None:
             return Loaded([Problem.of("csv-error", resource.relpath, "the line ends are not all "
@@ -120,11 +125,11 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
         if parsed.problem:
             con.execute(f"DROP TABLE {table(TYPED, resource.name + ROWS)}")
             return Loaded([parsed.problem])
-    if parsed is not None and parsed.rows - len(parsed.blanks) != stored:
+    if parsed is not None and parsed.rows - len(parsed.blanks) - len(parsed.skipped) != stored:
         con.execute(f"DROP TABLE {table(TYPED, resource.name + ROWS)}")
         return Loaded([lost_rows(resource, parsed, stored)])
     blanks = parsed.blanks if parsed else []
-    number_rows(con, resource, blanks)
+    number_rows(con, resource, sorted(blanks + parsed.skipped) if parsed else blanks)
     return Loaded(label_faults + [problem for row in blanks
                                   for problem in blank_line(checked, row)],
                   Lines(parsed.shifts) if parsed else Lines(), created=True,
@@ -183,9 +188,11 @@ def check_patterns(con: duckdb.DuckDBPyConnection, resource: Resource) -> list[P
     return problems
 
 
-def check_file(resource: Resource) -> tuple[list[Problem], list[str] | None]:
+def check_file(resource: Resource, dialect: dict, labels: list[str] | None = None,
+               ) -> tuple[list[Problem], list[str] | None]:
     """The problems that stop the file, or those of its header's labels (the rows are read
-    all the same), and the labels (None if the header was not read)."""
+    all the same), and the labels (None if the header was not read). `dialect`: the one the
+    resource declares; `labels`: the header's, read already (parse_layout)."""
     def problem(code, message, **where):
         return [Problem.of(code, resource.relpath, message, **where)], None
 
@@ -197,6 +204,7 @@ def check_file(resource: Resource) -> tuple[list[Problem], list[str] | None]:
         return problem("file-empty", "the file is empty; it needs at least the header row")
     if b"\x00" in head[:65536]:
         return problem("file-binary", "the file contains NUL bytes; it is not a text CSV")
+    cut = len(head) == SNIFF_BYTES  # the text is the start of the file
     try:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -206,7 +214,12 @@ def check_file(resource: Resource) -> tuple[list[Problem], list[str] | None]:
                            + (f", field {column!r})" if column else ")"),
                            value=repr(head[error.start: error.start + 4]), field=column,
                            line=line)
-        text = head[: error.start].decode("utf-8-sig")
+        text, cut = head[: error.start].decode("utf-8-sig"), True
+    if labels is not None:
+        if not labels:
+            return problem("header-mismatch", "the header rows the dialect declares are blank, "
+                           "comments or beyond the end of the file", line=1)
+        return label_problems(resource, labels), labels
     try:
         header = next(csv.reader(io.StringIO(text, newline="")), [])
     except csv.Error as error:
@@ -215,9 +228,8 @@ def check_file(resource: Resource) -> tuple[list[Problem], list[str] | None]:
     if not labels:
         return problem("header-mismatch", "line 1: the header row is blank; the first line "
                        "must be the schema's field names", line=1)
-    declared = resource.item.get("dialect") or {}
-    if "header" not in declared and "headerRows" not in declared and \
-            (guess := guessed_header(text, len(head) == SNIFF_BYTES)) != 1:
+    if "header" not in dialect and "headerRows" not in dialect and \
+            (guess := guessed_header(text, cut)) != 1:
         return problem("header-mismatch", f"line 1: the header has {len(header)} columns, too "
                        f"far from the rows' average width: frictionless would take row {guess} "
                        "for the header, which cnru does not guess; make the header the schema's "
@@ -477,6 +489,9 @@ class Parsed:
     shifts: tuple[tuple[int, int], ...] = ()  # see Lines
     longest: tuple[int, int] = (0, 0)  # (line, characters) of the longest row
     problem: Problem | None = None  # the file cannot be read
+    # parse_layout: data-row numbers of rows not copied (comments), and the header's labels
+    skipped: list[int] = default(default_factory=list)
+    labels: list[str] | None = None
 
 
 def parse_rows(resource: Resource, copy_to: Path | None = None,
@@ -523,6 +538,134 @@ def parse_rows(resource: Resource, copy_to: Path | None = None,
                     write(row)
                 parsed.rows = number
                 start = reader.line_num + 1
+        except csv.Error as error:
+            parsed.problem = Problem.of("csv-error", resource.relpath,
+                                        f"line {reader.line_num}: {error}; the rest of the file "
+                                        "is not checked", line=reader.line_num)
+        except UnicodeDecodeError:
+            parsed.problem = Problem.of("encoding-error", resource.relpath,
+                                        f"the file is not valid {encoding} after line "
+                                        f"{reader.line_num}; the rest of the file is not checked")
+    parsed.shifts = tuple(shifts)
+    return parsed
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a file's header and comments are, as its dialect declares them."""
+
+    header_rows: list[int] | None  # None: not declared, frictionless guesses (guessed_header)
+    join: str
+    comment_char: str | None
+    comment_rows: frozenset[int]
+
+    def comment(self, number: int, row: list[str]) -> bool:
+        """Whether row `number` (the header's first row is 1) is a comment, as frictionless
+        tells: listed in commentRows, or its first cell starts with commentChar."""
+        return number in self.comment_rows or bool(
+            self.comment_char and row and row[0].startswith(self.comment_char))
+
+
+def layout_of(resource: Resource) -> Layout | None:
+    """The dialect's header rows and comments, if they are other than one header row first."""
+    dialect = resource.item.get("dialect") or {}
+    rows = dialect.get("headerRows")
+    if rows in (None, [1]) and not dialect.get("commentChar") and not dialect.get("commentRows"):
+        return None
+    return Layout(list(rows) if rows is not None else None, dialect.get("headerJoin", " "),
+                  dialect.get("commentChar") or None, frozenset(dialect.get("commentRows", [])))
+
+
+def header_labels(rows: list[list[str]], join: str) -> list[str]:
+    """The labels of header rows, joined column by column as frictionless joins them (a cell
+    that repeats the one above it is not joined again)."""
+    labels: list[str] = []
+    above: dict[int, str] = {}
+    for row in rows:
+        for at, cell in enumerate(label.strip() for label in row):
+            if above.get(at) == cell:
+                continue
+            above[at] = cell
+            if len(labels) <= at:
+                labels.append(cell)
+            else:
+                labels[at] = join.join([labels[at], cell])
+    return labels
+
+
+def parse_layout(resource: Resource, copy_to: Path, dialect: csv.Dialect,
+                 layout: Layout) -> Parsed:
+    """Copy a file whose dialect declares header rows other than the first, or comments: the
+    header's labels on the first line, then the data rows but comments, numbered as
+    frictionless numbers them (the first row of the file is 1, and a problem's row is one
+    less). Rows before the header and comment rows are `skipped`; blank rows are copied."""
+    csv.field_size_limit(FIELD_LIMIT)
+    parsed, shifts, offset = Parsed(), [], 0
+    codec = encoding_of(resource.item)
+    codec = "utf-8-sig" if codec == "utf-8" else codec
+    encoding = {"utf-8-sig": "UTF-8"}.get(codec, resource.item.get("encoding"))
+    with open(resource.path, encoding=codec, errors="surrogateescape", newline="") as file, \
+            open(copy_to, "w", encoding="utf-8", newline="") as copy:
+        reader = csv.reader(file, dialect, strict=True)
+        write = csv.writer(copy, lineterminator="\n").writerow
+
+        def records():
+            start = 1
+            for number, row in enumerate(reader, start=1):
+                yield number, start, row
+                start = reader.line_num + 1
+
+        try:
+            stream = records()
+            sample = list(itertools.islice(stream, 100))
+            header_rows = layout.header_rows
+            if header_rows is None:  # frictionless guesses it, passing over comments
+                widths = [len(row) for _, _, row in sample] or [0]
+                width = round(sum(widths) / len(widths))
+                drift = max(round(width * 0.1), 1)
+                guess = next((n for n, _, row in sample if not layout.comment(n, row)
+                              and abs(len(row) - width) <= drift), 1)
+                if any(not layout.comment(n, row) for n, _, row in sample[:guess - 1]):
+                    parsed.problem = Problem.of(
+                        "header-mismatch", resource.relpath, f"frictionless would take row "
+                        f"{guess} for the header, which cnru does not guess; declare the "
+                        "dialect's headerRows", line=1)
+                    return parsed
+                header_rows = [guess]
+            first, lists, written = header_rows[-1] + 1, [], False
+            for number, start, row in itertools.chain(sample, stream):
+                if bad := undecodable(row, resource.field_names):
+                    parsed.problem = Problem.of(
+                        "encoding-error", resource.relpath,
+                        f"line {start}: the file is not valid {encoding} in field {bad!r}; "
+                        "the rest of the file is not checked", field=bad, line=start)
+                    return parsed
+                if number < first:
+                    if number in header_rows and not layout.comment(number, row):
+                        lists.append(row)
+                    continue
+                if not written:
+                    parsed.labels, written = header_labels(lists, layout.join), True
+                    write(parsed.labels)
+                data = number - 1
+                if start - data - 1 != offset:
+                    offset = start - data - 1
+                    shifts.append((data, offset))
+                parsed.rows = data
+                if layout.comment(number, row):
+                    parsed.skipped.append(data)
+                    continue
+                if not row:
+                    parsed.blanks.append(data)
+                size = sum(map(len, row)) + len(row)
+                if size > parsed.longest[1]:
+                    parsed.longest = (start, size)
+                write(row)
+            if not written:
+                parsed.labels = header_labels(lists, layout.join)
+                write(parsed.labels)
+            parsed.skipped = sorted(set(range(1, first - 1)) | set(parsed.skipped))
+            parsed.rows = max(parsed.rows, first - 2)
         except csv.Error as error:
             parsed.problem = Problem.of("csv-error", resource.relpath,
                                         f"line {reader.line_num}: {error}; the rest of the file "
