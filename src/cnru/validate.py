@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from .dataset.assertions import check_minimums
+from .dataset.layout import layout_problems
 from .dataset.names import duplicate_names
 from .dataset.sources import ARCHIVE, default_sources_dir, load_source_texts
 from .engine import readers
@@ -105,7 +106,7 @@ def checking(package: Package, verdict: Future | None, sources_dir=None, *,
     allowed = [package.root, *writable]
     if sources is not None and sources.is_dir():
         allowed.append(sources.resolve())
-    problems: list[Problem] = list(package.problems)
+    problems: list[Problem] = [*package.problems, *layout_problems(package)]
     lines: dict[str, Lines] = {}
     small = sum(r.path.stat().st_size for r in package.resources if r.path.is_file()) < SMALL_BYTES
     if limits is None and small:  # DuckDB's threads pay only on larger files

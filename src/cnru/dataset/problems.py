@@ -8,6 +8,9 @@ from __future__ import annotations
 from ..engine.problems import ERROR, WARNING, Code, register
 
 CODES: dict[str, Code] = {
+    # the package's layout
+    "unlisted-file": Code(ERROR, "A CSV file in `data/` is not listed as a resource in `datapackage.json`.", "Add a resource for it (with a schema in `schemas/`), or remove the file."),
+    "name-mismatch": Code(ERROR, "A resource's name, data file and schema file do not follow `data/<name>.csv` and `schemas/<name>.json`.", "Rename so the three agree."),
     # names
     "duplicate-entity-name": Code(ERROR, "Two entities have names that are equal after dropping invisible characters and combining overlays, Unicode normalisation (NFKC), case folding and folding of look-alike characters (a Cyrillic `а` in `Rаytheon`).", "Merge the entities (keep one, move the other's aliases), or give them distinguishable names."),
     # cross-column and cross-table rules

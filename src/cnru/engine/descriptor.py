@@ -48,7 +48,7 @@ SUPPORTED_CONSTRAINTS = {
 class Resource:
     name: str
     path: Path  # resolved, inside the package
-    relpath: str  # as written in the descriptor, e.g. data/claims.csv
+    relpath: str  # as written in the descriptor, e.g. data/table.csv
     schema: dict
     item: dict  # the descriptor entry
 
@@ -125,7 +125,6 @@ def load_package(path: str | os.PathLike, *, judge: bool = True) -> Package:
     else:
         package.unjudged = unjudged(package)
     check_foreign_keys(package)
-    check_file_names(package)
     return package
 
 
@@ -413,27 +412,3 @@ def check_foreign_keys(package: Package) -> None:
 
 def as_list(value) -> list:
     return [value] if isinstance(value, str) else list(value or [])
-
-
-def check_file_names(package: Package) -> None:
-    """`data/<name>.csv` pairs with `schemas/<name>.json` and resource `<name>`."""
-    listed = {f"data/{name}.csv" for name in package.declared}
-    for resource in package.resources:
-        name, schema = resource.name, resource.item.get("schema")
-        listed.add(PurePosixPath(resource.relpath).as_posix())
-        if resource.relpath != f"data/{name}.csv":
-            package.problems.append(Problem.of(
-                "name-mismatch", DESCRIPTOR,
-                f"resource {name!r} should have path 'data/{name}.csv'",
-                value=resource.relpath))
-        if isinstance(schema, str) and schema != f"schemas/{name}.json":
-            package.problems.append(Problem.of(
-                "name-mismatch", DESCRIPTOR,
-                f"resource {name!r} should have schema 'schemas/{name}.json'", value=schema))
-    data = package.root / "data"
-    if data.is_dir():
-        for csv_file in sorted(data.glob("*.csv")):
-            relative = csv_file.relative_to(package.root).as_posix()
-            if relative not in listed:
-                package.problems.append(Problem.of(
-                    "unlisted-file", relative, "the file is not a resource in datapackage.json"))

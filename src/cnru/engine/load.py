@@ -344,7 +344,7 @@ def buffer_size(file_bytes: int, lines: int) -> int | None:
     """read_csv's buffer for a large file: room for a row group of its rows and a quarter more.
     DuckDB reads a file in pieces, in parallel, and numbers them to store the rows in file
     order; pieces of fewer rows than a row group are merged into full row groups, which is slow
-    (at a million claims, DuckDB's default pieces made loading `claims.csv` 1.5 times slower).
+    (on a table of a million rows, DuckDB's default pieces made loading 1.5 times slower).
     None keeps the default: for narrow rows, whose default pieces hold a row group already, and
     for a file of fewer than two such pieces, which the default reads in more of them."""
     needed = int(1.25 * ROW_GROUP_ROWS * file_bytes / max(lines, 1))

@@ -24,10 +24,8 @@ CODES: dict[str, Code] = {
     # the package descriptor and its safety
     "descriptor-error": Code(ERROR, "`datapackage.json` is not valid JSON, or not a valid Data Package (checked with frictionless), or declares an encoding or a dialect option cnru does not read.", "Fix the property named in the message; `frictionless validate datapackage.json` shows the same."),
     "schema-error": Code(ERROR, "A Table Schema cannot be read, is not valid, or uses a type, format, constraint or pattern syntax cnru does not support.", "Fix the schema file named in the message."),
-    "unsafe-path": Code(ERROR, "A path in the descriptor is absolute, contains `..`, or leads outside the package. It is reported, never opened.", "Use a relative path inside the package, such as `data/claims.csv`."),
+    "unsafe-path": Code(ERROR, "A path in the descriptor is absolute, contains `..`, or leads outside the package. It is reported, never opened.", "Use a relative path inside the package, such as `data/table.csv`."),
     "remote-path": Code(ERROR, "A path in the descriptor is a URL (http, https, file, ...). cnru never fetches anything.", "Commit the file and use its relative path."),
-    "unlisted-file": Code(ERROR, "A CSV file in `data/` is not listed as a resource in `datapackage.json`.", "Add a resource for it (with a schema in `schemas/`), or remove the file."),
-    "name-mismatch": Code(ERROR, "A resource's name, data file and schema file do not follow `data/<name>.csv` and `schemas/<name>.json`.", "Rename so the three agree."),
     # files
     "file-missing": Code(ERROR, "A resource's data file does not exist.", "Add the file or fix the resource path."),
     "file-empty": Code(ERROR, "A data file is empty (not even a header row).", "Write the header row: the schema's field names, comma-separated."),
