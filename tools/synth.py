@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import math
 import random
 import re
 import shutil
 from datetime import date, timedelta
-from operator import itemgetter
 from pathlib import Path
 
 from cnru.errors import UsageError
@@ -45,30 +45,42 @@ FIRST_DAY, SPAN_DAYS = date(2022, 3, 1), 1200
 
 
 class Model:
-    """The template's Table Schemas: each table's fields, required fields and vocabularies."""
+    """The template's Table Schemas: each table's fields (and a blank row of them), its
+    required fields, the vocabularies the generator draws from and the identifier patterns."""
 
     def __init__(self, template: Path, descriptor: dict):
-        self.fields, self.required, self.enums, self.patterns = {}, {}, {}, {}
+        self.fields, self.required, self.blank, enums, self.patterns = {}, {}, {}, {}, {}
         for resource in descriptor.get("resources", []):
             name = resource["name"]
             schema = json.loads((template / resource["schema"]).read_text(encoding="utf-8"))
             self.fields[name] = tuple(f["name"] for f in schema["fields"])
+            self.blank[name] = dict.fromkeys(self.fields[name], "")
             self.required[name] = {f["name"] for f in schema["fields"]
                                    if f.get("constraints", {}).get("required")}
             for f in schema["fields"]:
                 constraints = f.get("constraints", {})
                 if "enum" in constraints:
-                    self.enums[name, f["name"]] = tuple(constraints["enum"])
+                    enums[name, f["name"]] = tuple(constraints["enum"])
                 if "pattern" in constraints:
                     self.patterns[name, f["name"]] = constraints["pattern"]
         absent = [name for name in TABLES if name not in self.fields]
         if absent:
             raise UsageError(f"the template has no resource {absent[0]!r}")
 
-    def enum(self, table: str, field: str) -> tuple[str, ...]:
-        if (table, field) not in self.enums:
-            raise UsageError(f"the template's {table}.{field} has no enum")
-        return self.enums[table, field]
+        def enum(table: str, field: str) -> tuple[str, ...]:
+            if (table, field) not in enums:
+                raise UsageError(f"the template's {table}.{field} has no enum")
+            return enums[table, field]
+
+        self.predicates = enum("claims", "predicate")  # the first (supplies) is drawn most
+        self.categories = enum("claims", "item_category")
+        self.item_words = {category: category.replace("-", " ") for category in self.categories}
+        self.stances = enum("claims", "stance")  # the first (asserts) is drawn most
+        self.period_precisions = enum("claims", "period_precision")
+        self.units = enum("claim_evidence", "figure_unit")
+        self.qualifiers = ("", *enum("claim_evidence", "figure_qualifier"))
+        self.action_types = enum("actions", "action_type")
+        self.statuses = enum("actions", "status")
 
     def id_format(self, table: str, field: str, count: int) -> str:
         """A %-format for identifiers that fit the field's pattern, such as `c-[0-9]{4,}`."""
@@ -145,6 +157,8 @@ END_USES = ("for cruise missiles", "to make tanks and aircraft", "for artillery 
 MEASURES = ("Suppliers need a license to ship goods to them",
             "Any of their assets in the jurisdiction are frozen")
 QUARTERS = ("first", "second", "third", "fourth")
+MONTHS = tuple(f"{date(2000, month, 1):%B}" for month in range(1, 13))
+SUBJECT_COUNTS = (1, 1, 1, 1, 2, 2, 2, 3, 3, 3)
 DATELINES = ("Washington", "Brussels", "Beijing", "Moscow", "Kyiv", "Hong Kong", "")
 WRITERS = ("Anna Fischer", "David Moreno", "Olena Petrenko", "Chen Wei", "Sarah Walsh", "")
 
@@ -174,7 +188,7 @@ INITIALS = tuple("ABCDEFGHJKLMNPRSTVWY")
 LAST = ("Carter", "Bennett", "Hayes", "Sullivan", "Morgan", "Foster", "Reed", "Brooks",
         "Petrov", "Sokolov", "Volkov", "Morozov", "Wang", "Zhang", "Liu", "Chen", "Yang",
         "Huang", "Zhao", "Powell", "Jenkins", "Griffin", "Hughes", "Ford", "Graham")
-NATIONALITY = {"us": ("US", "US"), "cn": ("Chinese", "CN"), "ru": ("Russian", "RU")}
+NATIONALITY = (("US", "US"), ("US", "US"), ("Chinese", "CN"), ("Russian", "RU"))
 
 
 def cap(text: str) -> str:
@@ -182,8 +196,8 @@ def cap(text: str) -> str:
 
 
 def series(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    """'a', 'a and b', 'a and b as well as c': no comma, so that most rows need no quoting."""
+    return " as well as ".join([" and ".join(items[:2]), *items[2:]])
 
 
 def share(total: int, parts: int, index: int) -> int:
@@ -196,7 +210,7 @@ def slug(text: str) -> str:
 
 
 def on(day: date) -> str:
-    return f"on {day:%B} {day.day}, {day.year}"
+    return f"on {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 class Names:
@@ -266,8 +280,9 @@ class EntityFactory:
     PATTERN = ("company", "company", "person", "company", "company", "research-institute",
                "company", "person", "company", "ngo")
 
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, blank: dict[str, dict] | None = None):
         self.rng, self.count = rng, 0
+        self.blank = blank or {"entities": {}, "entity_aliases": {}}
         self.names = {"company": Names(rng, CITIES, WORDS, TRADES, SUFFIXES),
                       "research-institute": Names(rng, CITIES[:9], WORDS, FIELDS),
                       "ngo": Names(rng, FIRST, LAST, TOPICS),
@@ -281,13 +296,12 @@ class EntityFactory:
         country, parent = "", ""
         if kind == "company":
             full, (city, word, trade, _) = names.next("{0[0]} {1} {2} {3}")
-            short = f"{word} {trade}"
             if companies and rng.random() < 0.15:  # the text shows the parent, not the country
-                parent = companies[-1]
-                entity = Entity(full, short, f"{parent.short} subsidiary {full}", kind)
-                parent = parent.entity_id
+                entity = Entity(full, f"{word} {trade}", f"{companies[-1].short} subsidiary "
+                                f"{full}", kind)
+                parent = companies[-1].entity_id
             else:
-                entity = Entity(full, short, f"{city[2]} firm {full}", kind)
+                entity = Entity(full, f"{word} {trade}", f"{city[2]} firm {full}", kind)
                 country = city[1]
         elif kind == "person":
             full, (_, _, short) = names.next("{0} {1}. {2}")
@@ -296,7 +310,7 @@ class EntityFactory:
                 entity = Entity(full, short, f"{employer.short} executive {full}", kind)
                 parent = employer.entity_id
             else:
-                adjective, country = NATIONALITY[("us", "us", "cn", "ru")[rng.randrange(4)]]
+                adjective, country = NATIONALITY[rng.randrange(len(NATIONALITY))]
                 entity = Entity(full, short, f"{adjective} official {full}", kind)
         elif kind == "research-institute":
             full, (city, word, _) = names.next("{0[0]} {1} Research Institute of {2}")
@@ -306,30 +320,31 @@ class EntityFactory:
         else:
             full, (_, last, _) = names.next("{0} {1} Center for {2}")
             entity = Entity(full, f"{last} Center", f"the research group {full}", kind)
-        row = {"entity_id": entity.entity_id, "name": full, "entity_type": kind,
-               "parent_entity_id": parent}
+        row = {**self.blank["entities"], "entity_id": entity.entity_id, "name": full,
+               "entity_type": kind, "parent_entity_id": parent}
         if country:  # "Chinese firm ...", "Russian official ...": the nationality the text says
             row.update(country=country, country_source_id=source.source_id,
                        country_quote=entity.intro, country_basis="nationality")
-        aliases = [{"entity_id": entity.entity_id, "source_id": source.source_id,
-                    "surface_form": form} for form in (full, entity.short)]
+        aliases = [{**self.blank["entity_aliases"], "entity_id": entity.entity_id,
+                    "source_id": source.source_id, "surface_form": form}
+                   for form in (full, entity.short)]
         return entity, row, aliases
 
 
-def base_entity_rows(first: Source, second: Source) -> tuple[list[dict], list[dict]]:
+def base_entity_rows(model: Model, first: Source, second: Source) -> tuple[list, list]:
     """The base entities, with their forms in the background of the first two texts."""
     entities, aliases = [], []
     for entity_id, name, kind, country, parent, form, other in BASE_ENTITIES:
-        row = {"entity_id": entity_id, "name": name, "entity_type": kind,
-               "parent_entity_id": parent}
+        row = {**model.blank["entities"], "entity_id": entity_id, "name": name,
+               "entity_type": kind, "parent_entity_id": parent}
         if country:
             row.update(country=country, country_source_id=first.source_id, country_quote=form,
                        country_basis="is-the-country" if kind == "country" else
                        "government-organ")
         entities.append(row)
-        aliases += [{"entity_id": entity_id, "source_id": first.source_id, "surface_form": form},
-                    {"entity_id": entity_id, "source_id": second.source_id,
-                     "surface_form": other}]
+        aliases += [{**model.blank["entity_aliases"], "entity_id": entity_id,
+                     "source_id": source.source_id, "surface_form": words}
+                    for source, words in ((first, form), (second, other))]
     return entities, aliases
 
 
@@ -337,8 +352,8 @@ def base_entity_rows(first: Source, second: Source) -> tuple[list[dict], list[di
 
 
 class SourceBuilder:
-    """Writes the text of one source sentence by sentence, and the rows that quote it. Claims
-    and actions are numbered when written (`Writer.claims`, `Writer.actions`)."""
+    """Writes the text of one source sentence by sentence, and the rows that quote it (their
+    identifiers are given when they are written, by `Writer.source`)."""
 
     def __init__(self, model: Model, rng: random.Random, source: Source,
                  following: Source | None, factory: EntityFactory, entity_count: int,
@@ -349,7 +364,7 @@ class SourceBuilder:
         self.echoes: list[str] = []  # sentences the next source repeats
         self.received = echoes  # this source's repeats of the previous one
         self.groups: list[tuple[list[dict], list[dict], bool]] = []
-        self.actions: list[tuple[dict, list[str], list[dict]]] = []
+        self.actions: list[tuple[dict, list[dict], list[dict]]] = []
         self.entities, self.aliases, self.companies, self.others = [], [], [], []
         for _ in range(entity_count):
             entity, row, aliases = factory.make(source, self.companies)
@@ -360,15 +375,12 @@ class SourceBuilder:
     def pick(self, options):
         return options[int(self.random() * len(options))]
 
-    def enum(self, table: str, field: str) -> tuple[str, ...]:
-        return self.model.enum(table, field)
-
     # -- claims
 
     def period(self) -> dict:
         """A period that ends before the source's date, at one of the schema's precisions."""
         when = self.source.day - timedelta(days=self.rng.randrange(400, 800))
-        precision = self.pick(self.enum("claims", "period_precision"))
+        precision = self.pick(self.model.period_precisions)
         if precision == "year":
             phrase = f"in {when.year}"
             start, end = when.replace(month=1, day=1), when.replace(month=12, day=31)
@@ -380,55 +392,53 @@ class SourceBuilder:
         elif precision == "month":
             start = when.replace(day=1)
             end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-            phrase = f"in {when:%B} {when.year}"
+            phrase = f"in {MONTHS[when.month - 1]} {when.year}"
         else:
             phrase, start, end = on(when), when, when
         return {"phrase": phrase, "period_start": str(start), "period_end": str(end),
-                "period_precision": precision, "period_note": f'From "{phrase}".'}
+                "period_precision": precision, "period_note": f"From “{phrase}”."}
 
     def figure(self) -> dict:
         """A figure in one of the schema's units, with or without a qualifier."""
-        unit = self.pick(self.enum("claim_evidence", "figure_unit"))
-        qualifier = self.pick(("", *self.enum("claim_evidence", "figure_qualifier")))
+        unit, qualifier = self.pick(self.model.units), self.pick(self.model.qualifiers)
         value = self.rng.randrange(*{"percent": (5, 96), "years": (1, 4)}.get(unit, (2, 400)))
+        number = {"percent": f"{value}%", "usd": f"${value} million",
+                  "years": f"{value} years"}.get(unit, str(value))
         if unit == "usd":
             value *= 1_000_000
-        number = {"percent": f"{value}%", "usd": f"${value:,}",
-                  "years": f"{value} years"}.get(unit, f"{value:,}")
-        words = f"{qualifier.replace('-', ' ')} {number}" if qualifier else number
-        return {"figure_as_stated": words, "figure_value": str(value), "figure_unit": unit,
-                "figure_qualifier": qualifier}
+        return {"figure_as_stated": f"{qualifier.replace('-', ' ')} {number}".lstrip(),
+                "figure_value": str(value), "figure_unit": unit, "figure_qualifier": qualifier}
 
     def statement(self) -> None:
-        """One sentence: one to three subjects, a predicate of the schema, perhaps goods, a
+        """One sentence: one or two subjects, a predicate of the schema, perhaps goods, a
         figure, a period, a hedge, an attribution and a stance; a claim for each subject and
         each of the goods, all quoting the sentence."""
-        rand, source = self.random, self.source
-        predicates = self.enum("claims", "predicate")
-        predicate = predicates[0] if rand() < 0.4 else self.pick(predicates)  # mostly supplies
-        if self.companies and rand() < 0.6:
-            start, count = int(rand() * len(self.companies)), 1 + int(rand() * 3)
-            subjects = (self.companies * 2)[start:start + min(count, len(self.companies))]
+        rand, source, model, pick = self.random, self.source, self.model, self.pick
+        words = model.item_words
+        predicates = model.predicates  # mostly the first (supplies)
+        predicate = predicates[0] if rand() < 0.4 else predicates[int(rand() * len(predicates))]
+        if self.companies and rand() < 0.75:
+            start, count = int(rand() * len(self.companies)), SUBJECT_COUNTS[int(rand() * 10)]
+            subjects = (self.companies * 3)[start:start + min(count, len(self.companies))]
             ids, names = [e.entity_id for e in subjects], [e.mention() for e in subjects]
         else:
-            subject = self.pick(SUBJECTS)
+            subject = SUBJECTS[int(rand() * len(SUBJECTS))]
             ids, names = [subject], [BASE[subject][5]]
-        object_id = self.pick(OBJECTS)
-        claim = {"predicate": predicate, "object_entity_id": object_id, "is_forecast": "false"}
+        object_id = OBJECTS[int(rand() * len(OBJECTS))]
+        claim = {**model.blank["claims"], "predicate": predicate, "object_entity_id": object_id,
+                 "is_forecast": "false"}
         verb = predicate.replace("-", " ")
         if rand() < 0.15:
-            hedge = self.pick(HEDGES)
+            claim["hedge_as_stated"] = hedge = pick(HEDGES)
             verb = f"{hedge} {verb}"
-            claim["hedge_as_stated"] = hedge
-        body = f"{series(names)} {verb}"
+        body = f"{series(names) if len(names) > 1 else names[0]} {verb}"
         goods = []
-        if rand() < 0.7:
-            categories = self.enum("claims", "item_category")
-            goods = list(dict.fromkeys(self.pick(categories) for _ in range(1 + int(rand() * 3))))
-            words = [category.replace("-", " ") for category in goods]
-            body += " " + series(words)
+        if rand() < 0.85:  # one to four categories, in the schema's order
+            start, categories = int(rand() * len(model.categories)), model.categories * 2
+            goods = categories[start:start + 1 + int(rand() * 4)]
+            body += " " + series([words[category] for category in goods])
             if rand() < 0.2:
-                claim["end_use_as_stated"] = end_use = self.pick(END_USES)
+                claim["end_use_as_stated"] = end_use = pick(END_USES)
                 body += " " + end_use
         if object_id:
             body += " to " + BASE[object_id][5]
@@ -442,40 +452,34 @@ class SourceBuilder:
         roll = rand()
         if roll < 0.03:  # a plan for next year: the period lies after publication
             year = source.day.year + 1
-            body = body.replace(f" {verb}", f" plans to {verb}", 1)
+            body = body.replace(f" {verb}", f" plans to {verb}", 1) + f" in {year}"
             claim.update(period_start=f"{year}-01-01", period_end=f"{year}-12-31",
-                         period_precision="year", period_note=f'From "in {year}".',
+                         period_precision="year", period_note=f"From “in {year}”.",
                          hedge_as_stated="plans to", is_forecast="true")
-            body += f" in {year}"
         elif roll < 0.23:
             period = self.period()
             body += " " + period.pop("phrase")
             claim.update(period)
-        stances = self.enum("claims", "stance")
-        stance = stances[0] if rand() < 0.85 else self.pick(stances[1:])  # mostly asserts
-        attribution = ""
-        if stance != stances[0]:  # "The Treasury Department denies that ..."
-            by = self.pick(ATTRIBUTORS)
-            attribution = f"{cap(BASE[by][6])} {stance.replace('-', ' ')}"
-            sentence = f"{attribution} that {body}."
-        elif rand() < 0.5:
-            by = self.pick(ATTRIBUTORS)
-            attribution = f"{BASE[by][6]} said"
-            if rand() < 0.2:
+        stance = model.stances[0] if rand() < 0.85 else pick(model.stances[1:])
+        if stance != model.stances[0] or rand() < 0.5:  # "The Treasury Department denies ..."
+            by = pick(ATTRIBUTORS)
+            verb = "said" if stance == model.stances[0] else stance.replace("-", " ")
+            attribution = f"{cap(BASE[by][6])} {verb}"
+            if stance == model.stances[0] and rand() < 0.2:
                 when = source.day - timedelta(days=self.rng.randrange(0, 7))
                 attribution += " " + on(when)
                 claim.update(asserted_date=str(when), asserted_date_precision="day",
-                             asserted_date_note=f'Stated as "{on(when)}".')
-            sentence = f"{cap(body)}, {attribution}."
+                             asserted_date_note=f"Stated as “{on(when)}”.")
+            sentence = f"{attribution} that {body}."
         else:
-            by, sentence = source.by, cap(body) + "."
+            by, attribution, sentence = source.by, "", cap(body) + "."
         claim.update(asserted_by_entity_id=by, stance=stance)
         claims = [{**claim, "subject_entity_id": subject, "item_category": category,
-                   "item_as_stated": category.replace("-", " ")}
+                   "item_as_stated": words[category]}
                   for subject in ids for category in goods] or [
             {**claim, "subject_entity_id": subject} for subject in ids]
-        evidence = [{"source_id": source.source_id, "quote": sentence,
-                     "attribution_as_stated": attribution, **figure}]
+        evidence = [{**model.blank["claim_evidence"], "source_id": source.source_id,
+                     "quote": sentence, "attribution_as_stated": attribution, **figure}]
         if self.following is not None and rand() < ECHO_SHARE:
             self.echoes.append(sentence)
             evidence.append({**evidence[0], "source_id": self.following.source_id,
@@ -497,49 +501,44 @@ class SourceBuilder:
     def action(self) -> None:
         """An action of the schema's types and statuses, its two quotes, and its targets: a
         named company, counts by country, perhaps the derived rest."""
-        rng, source = self.rng, self.source
-        authority = self.pick(AUTHORITIES)
-        kind = self.pick(self.enum("actions", "action_type"))
-        status = self.pick(self.enum("actions", "status"))
+        rng, source, model, blank = self.rng, self.source, self.model, self.model.blank
+        authority, kind, status = (self.pick(AUTHORITIES), self.pick(model.action_types),
+                                   self.pick(model.statuses))
         total = rng.randrange(8, 60)
         chinese = rng.randrange(total // 2, total - 1)
         other = rng.randrange(1, total - chinese)
-        rest = total - chinese - other
-        partner = self.pick(PARTNERS)
-        reason = f"for supplying {self.pick(self.enum('claims', 'item_category'))} to Russia"
-        instrument = f"{kind.replace('-', ' ')} ({status})"
-        row = {"authority_entity_id": authority, "announced_by_entity_id": self.pick(
-            (authority, "")), "action_type": kind, "status": status,
-            "instrument_as_stated": instrument, "reason_as_stated": reason,
-            "target_count_total": str(total)}
+        rest, partner = total - chinese - other, self.pick(PARTNERS)
+        reason = f"for supplying {self.pick(model.categories)} to Russia"
+        instrument, measure = f"{kind.replace('-', ' ')} ({status})", self.pick(MEASURES)
+        row = {**blank["actions"], "authority_entity_id": authority,
+               "announced_by_entity_id": self.pick((authority, "")), "action_type": kind,
+               "status": status, "instrument_as_stated": instrument,
+               "measure_as_stated": measure, "reason_as_stated": reason,
+               "target_count_total": str(total), "action_date_precision": "unknown",
+               "action_date_note": "The text does not say when."}
+        said = "said"
         if self.random() < 0.85:
             when = source.day - timedelta(days=rng.randrange(1, 7))
             row.update(action_date=str(when), action_date_precision="day",
-                       action_date_note=f'Stated as "{on(when)}".')
+                       action_date_note=f"Stated as “{on(when)}”.")
             said = f"said {on(when)}"
-        else:
-            row.update(action_date_precision="unknown",
-                       action_date_note="The text does not say when.")
-            said = "said"
         first = (f"{cap(BASE[authority][5])} {said} that it had taken a {instrument} against "
                  f"{total} entities, including {chinese} in China and {other} in "
                  f"{BASE[partner][5]}, {reason}.")
-        targets = [{"target_country": "CN", "target_count": str(chinese),
-                    "target_count_basis": "stated"},
-                   {"target_country": BASE[partner][3], "target_count": str(other),
-                    "target_count_basis": "stated"}]
-        if self.random() < 0.3:
-            targets.append({"target_count": str(rest), "target_count_basis": "derived",
-                            "notes": f'"the rest": {total} - {chinese} - {other} = {rest}.'})
-        measure = self.pick(MEASURES)
-        row["measure_as_stated"] = measure
         second = f"{measure}."
+        target = {**blank["action_targets"], "target_count_basis": "stated"}
+        targets = [{**target, "target_country": "CN", "target_count": str(chinese)},
+                   {**target, "target_country": BASE[partner][3], "target_count": str(other)}]
+        if self.random() < 0.3:
+            targets.append({**target, "target_count": str(rest), "target_count_basis": "derived",
+                            "notes": f"“the rest”: {total} - {chinese} - {other} = {rest}."})
         if self.companies:
             named = self.pick(self.companies)
             second = f"The entities include {named.mention()}. {second}"
-            targets.insert(0, {"target_entity_id": named.entity_id})
+            targets.insert(0, {**blank["action_targets"], "target_entity_id": named.entity_id})
         self.sentences += [first, second]
-        self.actions.append((row, [first, second], targets))
+        self.actions.append((row, [{**blank["action_evidence"], "source_id": source.source_id,
+                                    "quote": quote} for quote in (first, second)], targets))
 
     # -- the text
 
@@ -574,14 +573,14 @@ class SourceBuilder:
         notes = "Synthetic text generated by tools/synth.py."
         if source.wire:
             notes = f"{BASE[source.wire][1]} report as republished by {publisher}. " + notes
+        url = (f"https://www.example.com/{source.publisher}/{slug(title or 'report')}-"
+               f"{source.index}" if rand() < 0.5 else "")
         return text, {
-            "source_id": source.source_id, "publisher_entity_id": source.publisher,
-            "wire_service_entity_id": source.wire, "title": title, "author": author,
-            "dateline": place, "published_date": published,
+            **self.model.blank["sources"], "source_id": source.source_id,
+            "publisher_entity_id": source.publisher, "wire_service_entity_id": source.wire,
+            "title": title, "author": author, "dateline": place, "published_date": published,
             "published_date_precision": source.precision,
-            "published_date_note": f'{note}"{dated}".' if dated else "",
-            "url": (f"https://www.example.com/{source.publisher}/{slug(title or 'report')}-"
-                    f"{source.index}" if rand() < 0.5 else ""),
+            "published_date_note": f"{note}“{dated}”." if dated else "", "url": url,
             "language": "en", "notes": notes, "source_kind": "news-report"}
 
 
@@ -589,78 +588,93 @@ class SourceBuilder:
 
 
 class Writer:
-    """The package's CSV files: rows (dicts) written in their schema's column order, each
-    checked to fill only columns the schema has and every column it requires."""
+    """The package's CSV files, as `csv.writer` writes them: rows (the schema's blank row,
+    filled in) in the schema's column order, checked to fill only the schema's columns and,
+    in the table's first rows, every column it requires."""
 
     def __init__(self, out: Path, model: Model, claims: int, actions: int):
-        self.model, self.files, self.writers, self.rows = model, {}, {}, {}
-        self.formats = {"claim": model.id_format("claims", "claim_id", claims),
-                        "evidence": model.id_format("claim_evidence", "evidence_id",
-                                                    2 * claims + 1),
-                        "action": model.id_format("actions", "action_id", actions),
-                        "action_evidence": model.id_format("action_evidence", "evidence_id",
-                                                           2 * actions + 1)}
-        self.numbers = dict.fromkeys(self.formats, 0)
-        self.checked: set[str] = set()
+        self.model, self.files, self.rows, self.checked = model, {}, {}, set()
+        self.ids = {"claims": model.id_format("claims", "claim_id", claims),
+                    "claim_evidence": model.id_format("claim_evidence", "evidence_id",
+                                                      2 * claims + 1),
+                    "actions": model.id_format("actions", "action_id", actions),
+                    "action_evidence": model.id_format("action_evidence", "evidence_id",
+                                                       2 * actions + 1)}
+        self.numbers = dict.fromkeys(self.ids, 0)
         for name, fields in model.fields.items():
             self.files[name] = (out / "data" / f"{name}.csv").open(
                 "w", encoding="utf-8", newline="", buffering=1 << 20)
-            self.writers[name] = csv.writer(self.files[name], lineterminator="\n")
-            self.writers[name].writerow(fields)
+            self.files[name].write(",".join(fields) + "\n")
             self.rows[name] = 0
 
     def table(self, name: str, rows: list[dict]) -> None:
         if not rows:
             return
         fields = self.model.fields[name]
-        filled = set().union(*rows)
-        unknown = sorted(filled - set(fields))
-        if unknown:
-            raise UsageError(f"the template's {name} has no column {unknown[0]!r}")
+        if set(map(len, rows)) != {len(fields)}:  # a column beside the blank row's
+            unknown = next(key for row in rows for key in row if key not in fields)
+            raise UsageError(f"the template's {name} has no column {unknown!r}")
+        assert tuple(rows[0]) == fields, "a row not built on the blank row"
         if name not in self.checked:
             self.checked.add(name)
-            unfilled = [f for f in fields if f in self.model.required[name] - filled]
+            unfilled = [field for field in fields if field in self.model.required[name]
+                        and not any(row[field] for row in rows)]
             if unfilled:
                 raise UsageError(f"the template's {name} requires {unfilled[0]!r}, which the "
                                  "generator does not fill")
-        blank, get = dict.fromkeys(fields, ""), itemgetter(*fields)
-        self.writers[name].writerows([get({**blank, **row}) for row in rows])
+        # a row built on the blank row holds its cells in the schema's order: joined as they
+        # are, but in the rows with a cell to quote, which csv.writer writes
+        lines, commas = list(map(",".join, map(dict.values, rows))), len(fields) - 1
+        text = "\n".join(lines)
+        if '"' in text or text.count(",") != commas * len(rows):
+            quoted = [i for i, line in enumerate(lines)
+                      if line.count(",") != commas or '"' in line]
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows(rows[i].values() for i in quoted)
+            for i, line in zip(quoted, buffer.getvalue().split("\n"), strict=False):
+                lines[i] = line
+            text = "\n".join(lines)
+        self.files[name].write(text + "\n")
         self.rows[name] += len(rows)
-
-    def number(self, kind: str) -> str:
-        self.numbers[kind] += 1
-        return self.formats[kind] % self.numbers[kind]
 
     def source(self, builder: SourceBuilder) -> None:
         """One source's rows, numbered on from the previous source's."""
         self.table("entities", builder.entities)
         self.table("entity_aliases", builder.aliases)
         claims, evidence = [], []
+        claim_id, evidence_id = self.ids["claims"], self.ids["claim_evidence"]
+        number, evidence_number = self.numbers["claims"], self.numbers["claim_evidence"]
         for group, quotes, cross_reference in builder.groups:
             first = None
             for claim in group:
-                claim["claim_id"] = claim_id = self.number("claim")
-                if first is not None and cross_reference:
+                number += 1
+                claim["claim_id"] = cid = claim_id % number
+                if first and cross_reference:
                     claim["notes"] = f"Same quote as {first}."
-                first = first or claim_id
+                first = first or cid
                 claims.append(claim)
-                evidence += [{**quoted, "evidence_id": self.number("evidence"),
-                              "claim_id": claim_id} for quoted in quotes]
+                for quoted in quotes:
+                    evidence_number += 1
+                    evidence.append({**quoted, "evidence_id": evidence_id % evidence_number,
+                                     "claim_id": cid})
+        self.numbers["claims"], self.numbers["claim_evidence"] = number, evidence_number
         self.table("claims", claims)
         self.table("claim_evidence", evidence)
-        actions, targets, action_evidence, previous = [], [], [], ""
+        targets, action_evidence, previous = [], [], ""
         for row, quotes, target_rows in builder.actions:
-            row["action_id"] = action_id = self.number("action")
+            self.numbers["actions"] += 1
+            row["action_id"] = action_id = self.ids["actions"] % self.numbers["actions"]
             if previous:
                 row["notes"] = f"See also {previous} (the same text)."
             previous = action_id
-            actions.append(row)
             targets += [{**target, "action_id": action_id, "target_no": str(number)}
                         for number, target in enumerate(target_rows, 1)]
-            action_evidence += [{"evidence_id": self.number("action_evidence"),
-                                 "action_id": action_id, "source_id": builder.source.source_id,
-                                 "quote": quote} for quote in quotes]
-        self.table("actions", actions)
+            for quoted in quotes:
+                self.numbers["action_evidence"] += 1
+                action_evidence.append({**quoted, "action_id": action_id, "evidence_id":
+                                        self.ids["action_evidence"]
+                                        % self.numbers["action_evidence"]})
+        self.table("actions", [row for row, _, _ in builder.actions])
         self.table("action_targets", targets)
         self.table("action_evidence", action_evidence)
 
@@ -673,19 +687,20 @@ def generate(out: Path, model: Model, claims: int, rng: random.Random) -> dict[s
     """Write data/*.csv and sources/*.txt; return the row count of each table."""
     count = max(MIN_SOURCES, round(claims / CLAIMS_PER_SOURCE))
     sources = plan_sources(count, rng)
-    entity_total, action_total = round(claims * ENTITIES_PER_CLAIM), round(
-        claims * ACTIONS_PER_CLAIM)
-    factory = EntityFactory(rng)
+    entity_total = round(claims * ENTITIES_PER_CLAIM)
+    action_total = round(claims * ACTIONS_PER_CLAIM)
+    factory = EntityFactory(rng, model.blank)
     (out / "sources").mkdir()
     writer = Writer(out, model, claims, action_total)
     try:
-        entities, aliases = base_entity_rows(sources[0], sources[1])
+        entities, aliases = base_entity_rows(model, sources[0], sources[1])
         writer.table("entities", entities)
         writer.table("entity_aliases", aliases)
         echoes: list[str] = []
         for source in sources:
             index = source.index
-            builder = SourceBuilder(model, rng, source, (sources + [None])[index + 1], factory,
+            following = sources[index + 1] if index + 1 < count else None
+            builder = SourceBuilder(model, rng, source, following, factory,
                                     share(entity_total, count, index), echoes)
             builder.claims(share(claims, count, index))
             for _ in range(share(action_total, count, index)):
