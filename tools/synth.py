@@ -147,9 +147,6 @@ TRADES = listed("Microelectronics Optics Technology Trading Machinery Instrument
                 "Aviation Logistics Components Precision Photonics Navigation Aerospace "
                 "Materials Devices Sensors Motors Imaging")
 SUFFIXES = ("Co. Ltd.", "Ltd.", "Group", "Corp.", "Holdings", "LLC")
-FIELDS = listed("Optics Electronics Radiophysics Propulsion Sensors Lasers Avionics Robotics")
-TOPICS = ("Strategic Studies", "Trade Policy", "Sanctions Research", "Export Control Research",
-          "Defense Analysis", "Economic Security", "Arms Control")
 FIRST = listed("Emily John Sarah Michael Rebecca David Laura Kevin Ivan Sergei Olga Dmitry "
                "Wei Ming Hua Jun Megan Brian Rachel Thomas")
 INITIALS = tuple("ABCDEFGHJKLMNPRSTVWY")
@@ -249,19 +246,15 @@ class Entity:
 
 
 class EntityFactory:
-    """Generated entities (companies, people, research institutes, NGOs) with distinct names."""
+    """Generated entities with distinct names: four companies to each person."""
 
-    PATTERN = ("company", "company", "person", "company", "company", "research-institute",
-               "company", "person", "company", "ngo")
+    PATTERN = ("company", "company", "person", "company", "company")
 
     def __init__(self, rng: random.Random, blank: dict[str, dict] | None = None):
         self.rng, self.count = rng, 0
         self.blank = blank or {"entities": {}, "entity_aliases": {}}
         self.names = {"company": Names(rng, "{0[0]} {1} {2} {3}", CITIES, WORDS, TRADES,
                                        SUFFIXES),
-                      "research-institute": Names(rng, "{0[0]} {1} Research Institute of {2}",
-                                                  CITIES[:8], WORDS, FIELDS),
-                      "ngo": Names(rng, "{0} {1} Center for {2}", FIRST, LAST, TOPICS),
                       "person": Names(rng, "{0} {1}. {2}", FIRST, INITIALS, LAST)}
 
     def make(self, source: Source, companies: list[Entity]) -> tuple[Entity, dict, list[dict]]:
@@ -277,7 +270,7 @@ class EntityFactory:
                 intro = f"{parent.short} subsidiary {full}"
             else:
                 country, intro = words[0][1], f"{words[0][2]} firm {full}"
-        elif kind == "person":
+        else:
             short = words[2]
             if companies and roll < 0.25:
                 parent = companies[int(roll * 4 * len(companies))]
@@ -285,11 +278,6 @@ class EntityFactory:
             else:
                 adjective, country = NATIONALITY[int(roll * 16) % 4]
                 intro = f"{adjective} official {full}"
-        elif kind == "research-institute":
-            short, country = f"{words[1]} Research Institute", words[0][1]
-            intro = f"{words[0][2]} state-owned {full}"
-        else:
-            short, intro = f"{words[1]} Center", f"the research group {full}"
         entity = Entity(slug(full), full, short, intro, kind)
         row = {**self.blank["entities"], "entity_id": entity.entity_id, "name": full,
                "entity_type": kind, "parent_entity_id": parent.entity_id if parent else ""}
@@ -335,12 +323,12 @@ class SourceBuilder:
         self.echoes: list[str] = []  # sentences the next source repeats
         self.groups: list[tuple[list[dict], list[dict], bool]] = []
         self.actions: list[tuple[dict, list[dict], list[dict]]] = []
-        self.entities, self.aliases, self.companies, self.others = [], [], [], []
+        self.entities, self.aliases, self.companies, self.people = [], [], [], []
         for _ in range(entity_count):
             entity, row, aliases = factory.make(source, self.companies)
             self.entities.append(row)
             self.aliases += aliases
-            (self.companies if entity.kind == "company" else self.others).append(entity)
+            (self.companies if entity.kind == "company" else self.people).append(entity)
 
     def pick(self, options):
         return options[int(self.random() * len(options))]
@@ -348,23 +336,18 @@ class SourceBuilder:
     def period(self) -> dict:
         """A period that ends before the source's date, at one of the schema's precisions."""
         when = self.source.day - timedelta(days=self.rng.randrange(400, 800))
-        precision = self.pick(self.model.period_precisions)
-        if precision == "year":
-            phrase = f"in {when.year}"
-            start, end = when.replace(month=1, day=1), when.replace(month=12, day=31)
-        elif precision == "quarter":
-            quarter = (when.month - 1) // 3
-            start = date(when.year, 3 * quarter + 1, 1)
-            end = date(when.year + quarter // 3, (3 * quarter + 3) % 12 + 1, 1) - timedelta(1)
-            phrase = f"in the {QUARTERS[quarter]} quarter of {when.year}"
-        elif precision == "month":
-            start = when.replace(day=1)
-            end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-            phrase = f"in {MONTHS[when.month - 1]} {when.year}"
-        else:
-            phrase, start, end = on(when), when, when
-        return {"phrase": phrase, "period_start": str(start), "period_end": str(end),
-                "period_precision": precision, "period_note": f"From “{phrase}”."}
+        precision, year, month = self.pick(self.model.period_precisions), when.year, when.month
+        first = month - (month - 1) % 3  # of the quarter
+        start, after, phrase = {
+            "year": (date(year, 1, 1), date(year + 1, 1, 1), f"in {year}"),
+            "quarter": (date(year, first, 1), date(year + (first > 9), (first + 2) % 12 + 1, 1),
+                        f"in the {QUARTERS[first // 3]} quarter of {year}"),
+            "month": (date(year, month, 1), date(year + month // 12, month % 12 + 1, 1),
+                      f"in {MONTHS[month - 1]} {year}"),
+        }.get(precision, (when, when + timedelta(days=1), on(when)))
+        return {"phrase": phrase, "period_start": str(start),
+                "period_end": str(after - timedelta(days=1)), "period_precision": precision,
+                "period_note": f"From “{phrase}”."}
 
     def figure(self) -> dict:
         """A figure in one of the schema's units, with or without a qualifier."""
@@ -509,7 +492,7 @@ class SourceBuilder:
     def text(self) -> tuple[str, dict]:
         """The archived text, and its sources row but for the archive's name and hash."""
         source, rand = self.source, self.random
-        unnamed = [e for e in self.companies + self.others if not e.mentioned]
+        unnamed = [e for e in self.companies + self.people if not e.mentioned]
         if unnamed:
             self.sentences.append("The findings also named "
                                   + series([e.mention() for e in unnamed]) + ".")
@@ -553,12 +536,9 @@ class Writer:
 
     def __init__(self, out: Path, model: Model, claims: int, actions: int):
         self.model, self.files, self.rows = model, {}, {}
-        self.ids = {"claims": model.id_format("claims", "claim_id", claims),
-                    "claim_evidence": model.id_format("claim_evidence", "evidence_id",
-                                                      2 * claims + 1),
-                    "actions": model.id_format("actions", "action_id", actions),
-                    "action_evidence": model.id_format("action_evidence", "evidence_id",
-                                                       2 * actions + 1)}
+        self.ids = {table: model.id_format(table, field, count) for table, field, count in (
+            ("claims", "claim_id", claims), ("claim_evidence", "evidence_id", 2 * claims + 1),
+            ("actions", "action_id", actions), ("action_evidence", "evidence_id", 2 * actions + 1))}
         self.numbers = dict.fromkeys(self.ids, 0)  # the last identifier given, of each table
         for name, blank in model.blank.items():
             self.files[name] = (out / "data" / f"{name}.csv").open(
@@ -715,23 +695,20 @@ def synthesize(template: Path, out: Path, claims: int, seed: int, corrupt: int =
 
 # ------------------------------------------------------------------ planted errors
 
-ERROR_KINDS = ("type-error", "constraint-error", "foreign-key", "primary-key", "missing-cell",
-               "extra-cell", "quote-not-in-source", "period-order", "claim-without-evidence",
-               "formula-injection")
-# The field each kind is planted in and reported on (missing-cell: the row's last), and the
-# cells it changes. Kinds of both tables alternate; claim-without-evidence drops the rows of
-# its claim from claim_evidence.
-PLANTED = {"type-error": ("period_start", {"period_start": "2023-13-45"}),
-           "constraint-error": ("predicate", {"predicate": "sells-to"}),
-           "foreign-key": ("subject_entity_id", {"subject_entity_id": "no-such-entity"}),
-           "primary-key": ("evidence_id", {}), "missing-cell": (None, {}),
-           "extra-cell": (None, {}), "quote-not-in-source": ("quote", {}),
+# Each kind of error, in turn, and the cells it changes (None: computed); the first is the field
+# it is reported on (missing-cell: the row's last). The kinds that may sit in either table
+# alternate; claim-without-evidence drops the evidence rows of its claim.
+PLANTED = {"type-error": {"period_start": "2023-13-45"},
+           "constraint-error": {"predicate": "sells-to"},
+           "foreign-key": {"subject_entity_id": "no-such-entity"},
+           "primary-key": {"evidence_id": None}, "missing-cell": {}, "extra-cell": {},
+           "quote-not-in-source": {"quote": None},
            # aligned with its precision, early enough for any source
-           "period-order": ("period_end", {"period_start": "2019-01-01",
-                                           "period_end": "2018-12-31", "period_precision": "year",
-                                           "period_note": "Planted: it ends before it starts."}),
-           "claim-without-evidence": ("claim_id", {}),
-           "formula-injection": ("notes", {"notes": '=HYPERLINK("https://example.com/","x")'})}
+           "period-order": {"period_end": "2018-12-31", "period_start": "2019-01-01",
+                            "period_precision": "year", "period_note": "Planted: ends first."},
+           "claim-without-evidence": {"claim_id": None},
+           "formula-injection": {"notes": '=HYPERLINK("https://example.com/","x")'}}
+ERROR_KINDS = tuple(PLANTED)
 EVIDENCE_ONLY, BOTH = ("primary-key", "quote-not-in-source"), ("missing-cell", "extra-cell",
                                                                "formula-injection")
 
@@ -746,7 +723,8 @@ def plant(out: Path, model: Model, claims: int, seed: int, count: int) -> list[d
         code = ERROR_KINDS[index % len(ERROR_KINDS)]
         in_evidence = code in EVIDENCE_ONLY or code in BOTH and index // len(ERROR_KINDS) % 2
         table = "claim_evidence" if in_evidence else "claims"
-        field = list(model.blank[table])[-1] if code == "missing-cell" else PLANTED[code][0]
+        field = list(model.blank[table])[-1] if code == "missing-cell" else next(
+            iter(PLANTED[code]), None)
         plantings.append({"code": code, "file": f"data/{table}.csv", "row": None,
                           "field": field, "claim": claim_id % number})
     dropped = {p["claim"] for p in plantings if p["code"] == "claim-without-evidence"}
@@ -771,13 +749,10 @@ def rewrite(path: Path, plantings: dict[str, dict], dropped: set[str]) -> None:
         planting = plantings.pop(claim, None) if claim not in dropped else None
         if planting is not None:
             planting["row"], code = len(kept), planting["code"]
-            changes = dict(PLANTED[code][1])
-            if code == "quote-not-in-source":  # a word added: every substring stays in it
-                changes["quote"] = "Allegedly, " + cells[position["quote"]]
-            elif code == "primary-key":
-                changes["evidence_id"] = first_id
-            for name, value in changes.items():
-                cells[position[name]] = value
+            computed = {"quote": "Allegedly, " + cells[position.get("quote", 0)],  # a word added
+                        "evidence_id": first_id, "claim_id": claim}
+            for name, value in PLANTED[code].items():
+                cells[position[name]] = computed[name] if value is None else value
             cells = cells[:-1] if code == "missing-cell" else (
                 [*cells, "extra"] if code == "extra-cell" else cells)
         if claim not in dropped:
