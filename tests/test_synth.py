@@ -248,6 +248,23 @@ def test_a_schema_in_another_column_order_gives_files_in_that_order(tmp_path):
     assert report.problems == (), shown(report.problems)
 
 
+def test_identifiers_follow_the_schemas_patterns(tmp_path):
+    """A template whose claim identifiers are `k-` and six digits gets them so, valid."""
+    template = tmp_path / "template"
+    shutil.copytree(TEMPLATE / "schemas", template / "schemas")
+    shutil.copy(TEMPLATE / "datapackage.json", template)
+    for name in ("claims", "claim_evidence", "links"):
+        path = template / "schemas" / f"{name}.json"
+        path.write_text(path.read_text(encoding="utf-8").replace("c-[0-9]{4,}", "k-[0-9]{6,}"),
+                        encoding="utf-8")
+    synth.synthesize(template, tmp_path / "out", 300, seed=6)
+    with open(tmp_path / "out" / "data" / "claims.csv", encoding="utf-8", newline="") as file:
+        ids = [row["claim_id"] for row in csv.DictReader(file)]
+    assert ids == [f"k-{n:06d}" for n in range(1, 301)]
+    report = validate_package(tmp_path / "out", tmp_path / "out" / "sources")
+    assert report.problems == (), shown(report.problems)
+
+
 def test_a_required_column_the_generator_cannot_fill_is_refused(tmp_path):
     template = tmp_path / "template"
     shutil.copytree(TEMPLATE / "schemas", template / "schemas")
