@@ -42,6 +42,7 @@ from rich.progress import Progress
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ROOT / "benchmarks" / "packages"
 REPORT = ROOT / "BENCHMARKS.md"
+SYNTH = ROOT / "tools" / "synth.py"
 BIN = Path(sys.executable).parent
 # Runs a command and prints its own peak memory: RUSAGE_CHILDREN of a process with one child.
 MEASURE = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
@@ -79,13 +80,14 @@ def measure(command: list[str], cwd: Path = ROOT, env: dict | None = None,
 
 def package(claims: int) -> Path:
     """The synthetic package of this size, on the model as it is now: generated again when the
-    schemas have changed since, and given the current build scripts."""
+    schemas or the generator have changed since, and given the current build scripts."""
     out = PACKAGES / f"claims-{claims}"
-    current = (out / "datapackage.json").is_file() and not filecmp.dircmp(
-        ROOT / "schemas", out / "schemas").diff_files
+    descriptor = out / "datapackage.json"
+    current = (descriptor.is_file() and not filecmp.dircmp(ROOT / "schemas", out / "schemas")
+               .diff_files and descriptor.stat().st_mtime > SYNTH.stat().st_mtime)
     if not current:
         shutil.rmtree(out, ignore_errors=True)  # stale, or an interrupted generation
-        subprocess.run([sys.executable, str(ROOT / "tools" / "synth.py"), str(out),
+        subprocess.run([sys.executable, str(SYNTH), str(out),
                         "--claims", str(claims), "--seed", "1"], cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
     shutil.rmtree(out / "scripts", ignore_errors=True)

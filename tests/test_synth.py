@@ -36,7 +36,7 @@ def schema_fields(root: Path, name: str) -> tuple[str, ...]:
 
 def row_counts(root: Path) -> dict[str, int]:
     counts = {}
-    for name in synth.FILLED:
+    for name in synth.TABLES:
         with open(root / "data" / f"{name}.csv", encoding="utf-8", newline="") as file:
             counts[name] = sum(1 for _ in csv.reader(file)) - 1
     return counts
@@ -81,7 +81,7 @@ def test_layout_follows_the_template(package):
 
 def test_csv_is_what_the_csv_module_writes_with_the_schemas_columns(package):
     names = [path.stem for path in (TEMPLATE / "schemas").glob("*.json")]
-    assert set(synth.FILLED) < set(names)
+    assert set(synth.TABLES) < set(names)
     for name in names:
         columns = schema_fields(TEMPLATE, name)
         data = (package / "data" / f"{name}.csv").read_bytes()
@@ -200,10 +200,28 @@ def test_vocabularies_fit_the_texts():
     for row in synth.BASE_ENTITIES:
         for form in row[5:]:
             assert form in synth.BACKGROUND, form
-    for _, _, _, template, item, _ in synth.GENERIC:
-        assert item in template and "{" not in item, item
-    words = [w for forms in synth.ITEMS.values() for w in forms] + list(synth.END_USES)
-    assert all(w == w.lower() for w in words), "goods and end uses sit mid-sentence"
+    words = [*synth.HEDGES, *synth.END_USES, *synth.QUARTERS]
+    assert all(w == w.lower() for w in words), "hedges, end uses and quarters sit mid-sentence"
+
+
+def test_vocabularies_come_from_the_schemas(package):
+    """Predicates, categories, stances, units and action types are the schemas' enums, each
+    used at this size; an item is stated in its category's words."""
+    def enum(name: str, field: str) -> set[str]:
+        schema = json.loads((TEMPLATE / "schemas" / f"{name}.json").read_text(encoding="utf-8"))
+        return set(next(f for f in schema["fields"] if f["name"] == field)["constraints"]["enum"])
+
+    def column(name: str, field: str) -> list[str]:
+        with open(package / "data" / f"{name}.csv", encoding="utf-8", newline="") as file:
+            return [row[field] for row in csv.DictReader(file)]
+
+    for name, field in (("claims", "predicate"), ("claims", "item_category"),
+                        ("claims", "stance"), ("claim_evidence", "figure_unit"),
+                        ("actions", "action_type"), ("actions", "status")):
+        assert set(column(name, field)) - {""} == enum(name, field), field
+    items = zip(column("claims", "item_category"), column("claims", "item_as_stated"),
+                strict=True)
+    assert all(stated == category.replace("-", " ") for category, stated in items)
 
 
 def test_a_schema_in_another_column_order_gives_files_in_that_order(tmp_path):
@@ -227,6 +245,23 @@ def test_a_schema_in_another_column_order_gives_files_in_that_order(tmp_path):
 
     assert [row[::-1] for row in rows(tmp_path / "reversed")] == rows(tmp_path / "usual")
     report = validate_package(tmp_path / "reversed", tmp_path / "reversed" / "sources")
+    assert report.problems == (), shown(report.problems)
+
+
+def test_identifiers_follow_the_schemas_patterns(tmp_path):
+    """A template whose claim identifiers are `k-` and six digits gets them so, valid."""
+    template = tmp_path / "template"
+    shutil.copytree(TEMPLATE / "schemas", template / "schemas")
+    shutil.copy(TEMPLATE / "datapackage.json", template)
+    for name in ("claims", "claim_evidence", "links"):
+        path = template / "schemas" / f"{name}.json"
+        path.write_text(path.read_text(encoding="utf-8").replace("c-[0-9]{4,}", "k-[0-9]{6,}"),
+                        encoding="utf-8")
+    synth.synthesize(template, tmp_path / "out", 300, seed=6)
+    with open(tmp_path / "out" / "data" / "claims.csv", encoding="utf-8", newline="") as file:
+        ids = [row["claim_id"] for row in csv.DictReader(file)]
+    assert ids == [f"k-{n:06d}" for n in range(1, 301)]
+    report = validate_package(tmp_path / "out", tmp_path / "out" / "sources")
     assert report.problems == (), shown(report.problems)
 
 
