@@ -530,22 +530,13 @@ def parse_rows(resource: Resource, copy_to: Path | None = None,
                     parsed.longest = (start, size)
                 if write:
                     if bad := undecodable(row, resource.field_names):
-                        parsed.problem = Problem.of(
-                            "encoding-error", resource.relpath,
-                            f"line {start}: the file is not valid {encoding} in field {bad!r}; "
-                            "the rest of the file is not checked", field=bad, line=start)
+                        parsed.problem = undecodable_cell(resource, start, encoding, bad)
                         return parsed
                     write(row)
                 parsed.rows = number
                 start = reader.line_num + 1
-        except csv.Error as error:
-            parsed.problem = Problem.of("csv-error", resource.relpath,
-                                        f"line {reader.line_num}: {error}; the rest of the file "
-                                        "is not checked", line=reader.line_num)
-        except UnicodeDecodeError:
-            parsed.problem = Problem.of("encoding-error", resource.relpath,
-                                        f"the file is not valid {encoding} after line "
-                                        f"{reader.line_num}; the rest of the file is not checked")
+        except (csv.Error, UnicodeDecodeError) as error:
+            parsed.problem = read_fault(error, resource, reader.line_num, encoding)
     parsed.shifts = tuple(shifts)
     return parsed
 
@@ -635,10 +626,7 @@ def parse_layout(resource: Resource, copy_to: Path, dialect: csv.Dialect,
             first, lists, written = header_rows[-1] + 1, [], False
             for number, start, row in itertools.chain(sample, stream):
                 if bad := undecodable(row, resource.field_names):
-                    parsed.problem = Problem.of(
-                        "encoding-error", resource.relpath,
-                        f"line {start}: the file is not valid {encoding} in field {bad!r}; "
-                        "the rest of the file is not checked", field=bad, line=start)
+                    parsed.problem = undecodable_cell(resource, start, encoding, bad)
                     return parsed
                 if number < first:
                     if number in header_rows and not layout.comment(number, row):
@@ -666,16 +654,25 @@ def parse_layout(resource: Resource, copy_to: Path, dialect: csv.Dialect,
                 write(parsed.labels)
             parsed.skipped = sorted(set(range(1, first - 1)) | set(parsed.skipped))
             parsed.rows = max(parsed.rows, first - 2)
-        except csv.Error as error:
-            parsed.problem = Problem.of("csv-error", resource.relpath,
-                                        f"line {reader.line_num}: {error}; the rest of the file "
-                                        "is not checked", line=reader.line_num)
-        except UnicodeDecodeError:
-            parsed.problem = Problem.of("encoding-error", resource.relpath,
-                                        f"the file is not valid {encoding} after line "
-                                        f"{reader.line_num}; the rest of the file is not checked")
+        except (csv.Error, UnicodeDecodeError) as error:
+            parsed.problem = read_fault(error, resource, reader.line_num, encoding)
     parsed.shifts = tuple(shifts)
     return parsed
+
+
+def read_fault(error: Exception, resource: Resource, line: int, encoding: str) -> Problem:
+    """What stops Python's reading of a file: a CSV fault, or bytes not in its encoding."""
+    if isinstance(error, csv.Error):
+        return Problem.of("csv-error", resource.relpath, f"line {line}: {error}; the rest of "
+                          "the file is not checked", line=line)
+    return Problem.of("encoding-error", resource.relpath, f"the file is not valid {encoding} "
+                      f"after line {line}; the rest of the file is not checked")
+
+
+def undecodable_cell(resource: Resource, line: int, encoding: str, field: str) -> Problem:
+    return Problem.of("encoding-error", resource.relpath, f"line {line}: the file is not valid "
+                      f"{encoding} in field {field!r}; the rest of the file is not checked",
+                      field=field, line=line)
 
 
 def undecodable(row: list[str], fields: list[str]) -> str | None:
