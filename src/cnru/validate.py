@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,7 +33,7 @@ from .dataset.sources import ARCHIVE, default_sources_dir, load_source_texts
 from .engine import readers
 from .engine.background import background
 from .engine.db import Limits, cursor, sandbox
-from .engine.descriptor import Package, Resource, accepted, load_package
+from .engine.descriptor import Package, Resource, load_package
 from .engine.load import Lines, load_resource, scan_file
 from .engine.problems import Problem, Report
 from .engine.schema_sql import TYPED, schema_problems
@@ -63,43 +62,14 @@ def validate_package(path: str | os.PathLike, sources_dir: str | os.PathLike | N
         return checked.report
 
 
-class Rejected(Exception):
-    """frictionless rejects the descriptor that was being judged while the files loaded."""
-
-
 @contextmanager
 def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
                   progress: Progress | None = None, check_sources: bool = True,
                   limits: Limits | None = None,
                   spill_in: Path | None = None) -> Iterator[Checked]:
     """Validate, and keep the loaded tables open for whoever builds from them.
-    `check_sources=False` checks no quote and no hash, and the report says so.
-
-    A descriptor the store does not know valid is judged by frictionless in a second thread
-    while DuckDB reads the files (frictionless is Python; DuckDB lets go of the interpreter).
-    If frictionless rejects it, that work is dropped and the package checked again with the
-    resources frictionless rejects left out, as if it had been judged first."""
-    options = dict(sources_dir=sources_dir, writable=writable, progress=progress,
-                   check_sources=check_sources, limits=limits, spill_in=spill_in)
-    package = load_package(path, judge=False)
-    try:
-        with background("cnru-descriptor", at_once=package.unjudged is None) as judge, \
-                checking(package, judge.submit(accepted, package), **options) as checked:
-            yield checked
-            return
-    except Rejected:
-        pass
-    with checking(load_package(path), None, **options) as checked:
-        yield checked
-
-
-@contextmanager
-def checking(package: Package, verdict: Future | None, sources_dir=None, *,
-             writable: tuple[Path, ...] = (), progress: Progress | None = None,
-             check_sources: bool = True, limits: Limits | None = None,
-             spill_in: Path | None = None) -> Iterator[Checked]:
-    """check_package's work; `verdict` is frictionless's on the descriptor, still to come.
-    Raises Rejected before anything is checked that the verdict could change."""
+    `check_sources=False` checks no quote and no hash, and the report says so."""
+    package = load_package(path)
     step = progress or (lambda message: None)
     sources = None if not check_sources else (
         Path(sources_dir) if sources_dir else default_sources_dir(package.root))
@@ -124,13 +94,8 @@ def checking(package: Package, verdict: Future | None, sources_dir=None, *,
         for resource in package.resources:
             step(f"reading {resource.relpath}")
             scanned = scans.get(resource.name)
-            try:
-                read = load_resource(con, resource, scanned.result if scanned else None,
-                                     Path(scratch))
-            except Exception:  # a descriptor frictionless rejects may not be read at all
-                if verdict is not None and not verdict.result():
-                    raise Rejected from None
-                raise
+            read = load_resource(con, resource, scanned.result if scanned else None,
+                                 Path(scratch))
             file_problems = read.problems
             lines[resource.relpath] = read.lines
             problems.extend(file_problems)
@@ -142,8 +107,6 @@ def checking(package: Package, verdict: Future | None, sources_dir=None, *,
                 if resource.name == "entities":
                     look_alikes = worker.submit(duplicate_names, cursor(con),
                                                     resource.relpath, read.lines.line)
-        if verdict is not None and not verdict.result():
-            raise Rejected
         names = {r.name for r in loaded}
         # the texts the rules match quotes against: the archive is read by now, or nearly
         texts_read = archive.result() if archive is not None else None

@@ -74,8 +74,6 @@ class Package:
     resources: list[Resource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     declared: dict[str, dict] = field(default_factory=dict)  # every named resource's schema
-    # the descriptor frictionless has yet to judge (load_package(judge=False)), or None
-    unjudged: dict | None = None
 
     @property
     def name(self) -> str:
@@ -95,10 +93,7 @@ def find_descriptor(path: str | os.PathLike) -> Path:
     return candidate
 
 
-def load_package(path: str | os.PathLike, *, judge: bool = True) -> Package:
-    """The package and the problems of its descriptor. `judge=False` leaves frictionless's
-    verdict to the caller, who can have it judged while other work runs (`accepted`); the
-    package is then as `judge=True` makes it if frictionless accepts the descriptor."""
+def load_package(path: str | os.PathLike) -> Package:
     descriptor_path = find_descriptor(path)
     root = descriptor_path.parent.resolve()
     problems: list[Problem] = []
@@ -120,10 +115,7 @@ def load_package(path: str | os.PathLike, *, judge: bool = True) -> Package:
         resource = parse_resource(package, item, where)
         if resource is not None:
             package.resources.append(resource)
-    if judge:
-        check_with_frictionless(package, problems)
-    else:
-        package.unjudged = unjudged(package)
+    check_with_frictionless(package, problems)
     check_foreign_keys(package)
     return package
 
@@ -346,9 +338,9 @@ def check_with_frictionless(package: Package, problems: list[Problem]) -> None:
         return report.valid
 
     basepath = str(package.root)
-    descriptor = unjudged(package)
-    if descriptor is None:
-        return
+    descriptor = inlined(package)
+    if not descriptor["resources"] or store.known_valid(descriptor):
+        return  # nothing to check, or frictionless found exactly this descriptor valid
     from frictionless import Package as FrictionlessPackage
     from frictionless import Resource as FrictionlessResource
 
@@ -359,26 +351,6 @@ def check_with_frictionless(package: Package, problems: list[Problem]) -> None:
         resource for resource, item in zip(package.resources, descriptor["resources"],
                                            strict=True)
         if record(FrictionlessResource.validate_descriptor(item, basepath=basepath))]
-
-
-def unjudged(package: Package) -> dict | None:
-    """The descriptor frictionless must judge: None if there is nothing to check, or if
-    frictionless found exactly this descriptor valid when the store was written."""
-    descriptor = inlined(package)
-    if not descriptor["resources"] or store.known_valid(descriptor):
-        return None
-    return descriptor
-
-
-def accepted(package: Package) -> bool:
-    """Whether frictionless accepts the descriptor that `load_package(judge=False)` left
-    unjudged (then that package is the one `judge=True` makes)."""
-    if package.unjudged is None:
-        return True
-    from frictionless import Package as FrictionlessPackage
-
-    return FrictionlessPackage.validate_descriptor(package.unjudged,
-                                                   basepath=str(package.root)).valid
 
 
 def inlined(package: Package) -> dict:
