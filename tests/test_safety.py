@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -137,19 +138,31 @@ def test_an_empty_query_is_one_line(checkout):
     assert not (checkout / "build").exists()
 
 
-@pytest.fixture
-def built(checkout) -> Path:
-    out = checkout / "build"
-    build(checkout, out, SOURCES)
+@pytest.fixture(scope="module")
+def built_checkout(tmp_path_factory) -> Path:
+    """One checkout built once, for the tests below to copy: a build's bytes do not depend on
+    the folder it was made in (the marker test below builds a copy again and compares)."""
+    out = clone(tmp_path_factory.mktemp("built")) / "build"
+    build(out.parent, out, SOURCES)
     return out
+
+
+def copy_built(built_checkout: Path, into: Path) -> Path:
+    """A copy of the built checkout (and its link to the archived texts) in `into`."""
+    shutil.copytree(built_checkout.parent.parent, into, symlinks=True, dirs_exist_ok=True)
+    return into / built_checkout.parent.name / built_checkout.name
+
+
+@pytest.fixture
+def built(built_checkout, tmp_path) -> Path:
+    """A built checkout of this test's own, in `tmp_path`."""
+    return copy_built(built_checkout, tmp_path)
 
 
 @pytest.fixture(scope="module")
-def built_once(tmp_path_factory) -> Path:
-    """A build in a checkout, for tests that leave both as they found them."""
-    out = clone(tmp_path_factory.mktemp("checkout")) / "build"
-    build(out.parent, out, SOURCES)
-    return out
+def built_once(built_checkout, tmp_path_factory) -> Path:
+    """A built checkout for tests that leave both as they found them."""
+    return copy_built(built_checkout, tmp_path_factory.mktemp("checkout"))
 
 
 @pytest.fixture
