@@ -72,14 +72,24 @@ class TinyPackage:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    """One build of the shipped package for every test that only reads it (a module that
-    changes its build makes its own)."""
-    from cnru.outputs.build import build
+def shipped_build(tmp_path_factory):
+    """One build of the shipped package, through the CLI: what it printed, and its folder."""
+    from typer.testing import CliRunner
+
+    from cnru.cli import app
 
     out = tmp_path_factory.mktemp("shipped") / "build"
-    build(ROOT, out, SOURCES)
-    return out
+    result = CliRunner().invoke(app, ["build", str(ROOT), "--out", str(out),
+                                      "--sources-dir", str(SOURCES)])
+    assert result.exit_code == 0, result.output
+    return result, out
+
+
+@pytest.fixture(scope="session")
+def built(shipped_build) -> Path:
+    """The one build of the shipped package, for every test that only reads it (a module that
+    changes its build makes its own)."""
+    return shipped_build[1]
 
 
 @pytest.fixture

@@ -258,10 +258,9 @@ def test_validate_writes_nothing(tiny):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("cli") / "build"
-    result = invoke("build", ROOT, "--out", out, "--sources-dir", SOURCES)
-    assert result.exit_code == 0, result.output
+def built(shipped_build):
+    """The shared build of the shipped package, made by `cnru build`, and what it printed."""
+    result, out = shipped_build
     files = sum(1 for path in out.rglob("*") if path.is_file())
     assert result.stdout.startswith(f"built {out}: {files} files; rows: sources ")
     return out

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -29,19 +30,30 @@ with open(ROOT / "data" / "claims.csv", encoding="utf-8", newline="") as _file:
     SHIPPED_CLAIMS = sum(1 for _ in csv.reader(_file)) - 1
 
 
-def clone(into: Path) -> Path:
+@pytest.fixture(scope="module")
+def cloned(tmp_path_factory) -> Path:
     """A git clone of the repository, with the archived texts where the package expects them
-    (`../shared/sources`, a link to the real ones)."""
-    checkout = into / "cnru"
-    subprocess.run(["git", "clone", "-q", str(ROOT), str(checkout)], check=True)
+    (`../shared/sources`, a link to the real ones), for each test to copy. Cloned as from a
+    remote: its objects in one pack, a few hundred files rather than thousands of loose
+    objects to copy, hash and delete."""
+    into = tmp_path_factory.mktemp("clone")
+    subprocess.run(["git", "clone", "-q", "--no-local", str(ROOT), str(into / "cnru")],
+                   check=True)
     (into / "shared").mkdir()
     (into / "shared" / "sources").symlink_to(SOURCES, target_is_directory=True)
-    return checkout
+    return into / "cnru"
+
+
+def copy_of(checkout: Path, into: Path) -> Path:
+    """A copy of `checkout` and of its link to the archived texts, in `into`."""
+    shutil.copytree(checkout.parent, into, symlinks=True, dirs_exist_ok=True)
+    return into / checkout.name
 
 
 @pytest.fixture
-def checkout(tmp_path) -> Path:
-    return clone(tmp_path)
+def checkout(cloned, tmp_path) -> Path:
+    """A checkout of this test's own, in `tmp_path`."""
+    return copy_of(cloned, tmp_path)
 
 
 def hashes(directory: Path) -> dict[str, str]:
@@ -137,19 +149,25 @@ def test_an_empty_query_is_one_line(checkout):
     assert not (checkout / "build").exists()
 
 
-@pytest.fixture
-def built(checkout) -> Path:
-    out = checkout / "build"
-    build(checkout, out, SOURCES)
+@pytest.fixture(scope="module")
+def built_checkout(cloned, tmp_path_factory) -> Path:
+    """A checkout built once, for the tests below to copy: a build's bytes do not depend on the
+    folder it was made in (the marker test below builds a copy again and compares)."""
+    out = copy_of(cloned, tmp_path_factory.mktemp("built")) / "build"
+    build(out.parent, out, SOURCES)
     return out
+
+
+@pytest.fixture
+def built(built_checkout, tmp_path) -> Path:
+    """A built checkout of this test's own, in `tmp_path`."""
+    return copy_of(built_checkout.parent, tmp_path) / built_checkout.name
 
 
 @pytest.fixture(scope="module")
-def built_once(tmp_path_factory) -> Path:
-    """A build in a checkout, for tests that leave both as they found them."""
-    out = clone(tmp_path_factory.mktemp("checkout")) / "build"
-    build(out.parent, out, SOURCES)
-    return out
+def built_once(built_checkout, tmp_path_factory) -> Path:
+    """A built checkout for tests that leave both as they found them."""
+    return copy_of(built_checkout.parent, tmp_path_factory.mktemp("checkout")) / "build"
 
 
 @pytest.fixture
