@@ -21,7 +21,7 @@ from ..errors import CnruError, UsageError
 from . import matching
 
 BATCH_BYTES = 16 << 20  # texts held in Python at once, on their way to DuckDB
-ROWS_PER_INSERT = 64
+LARGE_TEXT = 1 << 18
 MAX_TEXT_BYTES = 50_000_000  # a larger file is refused, not read into memory
 ARCHIVE = "archive"  # the texts the package ships, looked up before the sources directory
 
@@ -185,18 +185,28 @@ def changed_texts(batch: list[tuple[Archived, bytes]], path: str) -> list[Proble
 def insert_texts(con: duckdb.DuckDBPyConnection, batch: list[tuple[Archived, bytes]]) -> None:
     """Each text's match text (matching.match_text: a plain text as it is) and its file, from
     which the raw text is read again where offsets are judged. A text that is not UTF-8 is
-    empty: none of its quotes is found. Rows of scalar parameters, ROWS_PER_INSERT at a time:
-    a list parameter of texts costs DuckDB several times their size, a statement per row
-    twice the time."""
-    values = []
+    empty: none of its quotes is found. The batch goes in one statement of list parameters (a
+    plain text as its bytes, which DuckDB decodes), except a match text of LARGE_TEXT
+    characters or more, which goes alone with scalar parameters: a list parameter costs DuckDB
+    several times its size."""
+    rows, large = [], []
     for archived, content in batch:
         kind = matching.kind_of(archived.name)
-        values.append([archived.source_id, kind, str(archived.file),
-                       matching.match_text(kind, decoded(content))])
-    for start in range(0, len(values), ROWS_PER_INSERT):
-        rows = values[start:start + ROWS_PER_INSERT]
-        con.execute("INSERT INTO context.source_texts VALUES "
-                    + ", ".join(["(?, ?, ?, ?)"] * len(rows)), [v for row in rows for v in row])
+        text = None if kind == "txt" else matching.match_text(kind, decoded(content))
+        if text is not None and len(text) >= LARGE_TEXT:
+            large.append([archived.source_id, kind, str(archived.file), text])
+        else:  # a plain text as its bytes: DuckDB decodes them
+            rows.append([archived.source_id, kind, str(archived.file), text,
+                         content if text is None else None])
+    for row in large:
+        con.execute("INSERT INTO context.source_texts VALUES (?, ?, ?, ?)", row)
+    if rows:
+        con.execute("INSERT INTO context.source_texts SELECT source_id, kind, file, "
+                    "coalesce(match_text, try(decode(content)), '') FROM ("
+                    "SELECT unnest($1::VARCHAR[]) AS source_id, unnest($2::VARCHAR[]) AS kind, "
+                    "unnest($3::VARCHAR[]) AS file, unnest($4::VARCHAR[]) AS match_text, "
+                    "unnest($5::BLOB[]) AS content)",
+                    [list(column) for column in zip(*rows, strict=True)])
 
 
 def archived_text(file: str) -> str:
