@@ -31,7 +31,20 @@ from . import readers
 from .descriptor import DIALECT, Resource, as_list, encoding_of
 from .patterns import re2_problem
 from .problems import Problem
-from .schema_sql import EMPTY_KEY, EXTRA, ROWS, SHOWN, TYPED, literal, load_table, table, typed_view
+from .schema_sql import (
+    EMPTY_KEY,
+    EXTRA,
+    RAW,
+    ROWS,
+    SHOWN,
+    TYPED,
+    ident,
+    listed_problems,
+    literal,
+    load_table,
+    table,
+    typed_view,
+)
 
 SNIFF_BYTES = 1 << 20
 ROW_GROUP_ROWS = 122_880  # DuckDB's row group
@@ -116,9 +129,11 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
         if parsed.problem:
             return Loaded([parsed.problem])
     buffer = buffer_size(path.stat().st_size, scanned.lines)
-    problems = read_csv(con, resource, scanned.plain and parsed is None, buffer, path, reading)
+    plain = scanned.plain and parsed is None
+    problems = read_csv(con, resource, plain, buffer, path, reading)
     if problems:
         return Loaded(problems)
+    list_problems(con, resource, plain, reading)
     stored = con.execute(f"SELECT count(*) FROM {table(TYPED, resource.name + ROWS)}").fetchone()[0]
     if parsed is None and scanned.lines != stored + 1:
         parsed = parse_rows(resource)
@@ -384,6 +399,14 @@ def read_csv(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool,
         problems, _ = load_rows(con, resource, plain, buffer, strict=False, path=path,
                                 reading=reading)
     return problems
+
+
+def list_problems(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool,
+                  reading: list[dict] | None) -> None:
+    """The problems of the rows the load flagged, if it flagged any."""
+    rows = table(TYPED, resource.name + ROWS)
+    if con.execute(f"SELECT count(*) FROM {rows} WHERE {ident(RAW)} IS NOT NULL").fetchone()[0]:
+        con.execute(listed_problems(resource.name, resource.schema, plain, reading))
 
 
 def load_rows(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool,

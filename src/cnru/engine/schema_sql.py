@@ -24,6 +24,8 @@ ROW, EXTRA, ROWS, PROBLEMS = "_row", "_extra", "$rows", "_problems"
 CAST = "$t"  # suffix of a field's cast while loading
 EMPTY_KEY = "cells composing the primary key are all empty"
 BLANK = "$blank"  # while loading: every cell of the row is missing
+RAW, FLAGGED, KEEP = "$raw", "$flagged", "$keep"  # while loading: a flagged row's text cells
+PROBLEM_LIST = "STRUCT(code VARCHAR, field VARCHAR, value VARCHAR, detail VARCHAR)[]"
 SHOWN = "$shown"  # of a field read for a label beyond the schema's: the name problems give it
 BEYOND_HEADER = "the row has more cells than the header has columns"
 SHORT_OF_HEADER = "the row has fewer cells than the header has columns"
@@ -208,33 +210,58 @@ def constraint_text(field: dict, name: str) -> str:
 def load_table(name: str, schema: dict, source: str, plain_file: bool = False,
                reading: list[dict] | None = None) -> str:
     """`typed."<name>$rows"` from `source` (a read_csv of text cells) in one scan: each field cast
-    to its type (NULL where missing or unreadable) and `_problems`, the list of every problem of
-    the row's cells (NULL for a clean row). Each cell is cast once (`<field>$t`) and the checks
-    read the cast; a row's problems are listed only if one of the cheap row tests flags it.
-    `plain_file`: the file has no control bytes but its line ends, which cheapens a test.
-    `reading`: the fields `source`'s columns are, when the header's labels are not the schema's
-    fields (load.read_fields): those are checked, and a schema field among none of them is
-    NULL in every row."""
+    to its type (NULL where missing or unreadable), `_problems` NULL, and `$raw`, the text cells
+    of each row one of the cheap row tests flags (NULL for the others), from which
+    `listed_problems` lists that row's problems: a valid file never plans the long list of
+    checks, half of what its load took. `plain_file`: the file has no control bytes but its
+    line ends, which cheapens a test. `reading`: the fields `source`'s columns are, when the
+    header's labels are not the schema's fields (load.read_fields): those are checked, and a
+    schema field among none of them is NULL in every row."""
     read = {**schema, "fields": reading} if reading is not None else schema
-    checks, row_tests = cell_checks(read, plain_file, header=reading is not None and len(
+    _, row_tests = cell_checks(read, plain_file, header=reading is not None and len(
         reading) < len(schema["fields"]))
-    fields = read["fields"]
-    found = ", ".join(f"CASE WHEN {condition} THEN {{'code': {literal(code)}, 'field': {field}, "
-                      f"'value': {value}, 'detail': {literal(detail)}}} END"
-                      for code, field, value, detail, condition in checks)
     flagged = " OR ".join(f"({test})" for test in row_tests)
-    typed = ", ".join(f"{cast(f, ident(f['name']), schema)} AS {ident(f['name'] + CAST)}"
-                      for f in fields)
-    present = {f["name"] for f in fields}
+    present = {f["name"] for f in read["fields"]}
     absent = "CAST(NULL AS VARCHAR)"  # a field beyond the header's labels
     columns = ", ".join(
         f"{ident(f['name'] + CAST) if f['name'] in present else cast(f, absent, schema)} "
         f"AS {ident(f['name'])}" for f in schema["fields"])
+    cells = ", ".join([*(ident(f["name"]) for f in read["fields"]), EXTRA])
     return (f"CREATE OR REPLACE TABLE {table(TYPED, name + ROWS)} AS "
-            f"WITH casted AS (SELECT *, {typed}, {blank_row(read)} AS {ident(BLANK)} "
-            f"FROM {source}) "
-            f"SELECT {columns}, CASE WHEN ({flagged}) IS TRUE THEN "
-            f"list_filter([{found}], lambda p: p IS NOT NULL) END AS {PROBLEMS} FROM casted")
+            f"WITH casted AS ({casted(schema, read, source)}) "
+            f"SELECT {columns}, CAST(NULL AS {PROBLEM_LIST}) AS {PROBLEMS}, "
+            f"CASE WHEN ({flagged}) IS TRUE THEN [{cells}] END AS {ident(RAW)} FROM casted")
+
+
+def listed_problems(name: str, schema: dict, plain_file: bool = False,
+                    reading: list[dict] | None = None) -> str:
+    """`typed."<name>$rows"` again, in the same order, with `_problems` of the rows `load_table`
+    flagged: every problem of their cells, each cell read again from `$raw` and cast as the
+    load cast it (the table's own columns are kept as they are)."""
+    read = {**schema, "fields": reading} if reading is not None else schema
+    checks, _ = cell_checks(read, plain_file, header=reading is not None and len(
+        reading) < len(schema["fields"]))
+    found = ", ".join(f"CASE WHEN {condition} THEN {{'code': {literal(code)}, 'field': {field}, "
+                      f"'value': {value}, 'detail': {literal(detail)}}} END"
+                      for code, field, value, detail, condition in checks)
+    kept = [(ident(f["name"]), ident(f"{KEEP}{at}")) for at, f in enumerate(schema["fields"])]
+    names = [*(f["name"] for f in read["fields"]), EXTRA]
+    cells = ", ".join(f"{ident(RAW)}[{at}] AS {ident(cell)}"
+                      for at, cell in enumerate(names, start=1))
+    rows = table(TYPED, name + ROWS)
+    source = (f"(SELECT {', '.join(f'{column} AS {keep}' for column, keep in kept)}, "
+              f"{ident(RAW)} IS NOT NULL AS {ident(FLAGGED)}, {cells} FROM {rows})")
+    return (f"CREATE OR REPLACE TABLE {rows} AS WITH casted AS ({casted(schema, read, source)}) "
+            f"SELECT {', '.join(f'{keep} AS {column}' for column, keep in kept)}, "
+            f"CASE WHEN {ident(FLAGGED)} THEN list_filter([{found}], lambda p: p IS NOT NULL) "
+            f"END AS {PROBLEMS} FROM casted")
+
+
+def casted(schema: dict, read: dict, source: str) -> str:
+    """The text cells of `source`, each field's cast beside them (`<field>$t`), and `$blank`."""
+    typed = ", ".join(f"{cast(f, ident(f['name']), schema)} AS {ident(f['name'] + CAST)}"
+                      for f in read["fields"])
+    return f"SELECT *, {typed}, {blank_row(read)} AS {ident(BLANK)} FROM {source}"
 
 
 def typed_view(name: str, schema: dict, offset: str = "") -> str:
