@@ -217,9 +217,7 @@ def load_table(name: str, schema: dict, source: str, plain_file: bool = False,
     line ends, which cheapens a test. `reading`: the fields `source`'s columns are, when the
     header's labels are not the schema's fields (load.read_fields): those are checked, and a
     schema field among none of them is NULL in every row."""
-    read = {**schema, "fields": reading} if reading is not None else schema
-    _, row_tests = cell_checks(read, plain_file, header=reading is not None and len(
-        reading) < len(schema["fields"]))
+    read, (_, row_tests) = checks_as_read(schema, plain_file, reading)
     flagged = " OR ".join(f"({test})" for test in row_tests)
     present = {f["name"] for f in read["fields"]}
     absent = "CAST(NULL AS VARCHAR)"  # a field beyond the header's labels
@@ -238,9 +236,7 @@ def listed_problems(name: str, schema: dict, plain_file: bool = False,
     """`typed."<name>$rows"` again, in the same order, with `_problems` of the rows `load_table`
     flagged: every problem of their cells, each cell read again from `$raw` and cast as the
     load cast it (the table's own columns are kept as they are)."""
-    read = {**schema, "fields": reading} if reading is not None else schema
-    checks, _ = cell_checks(read, plain_file, header=reading is not None and len(
-        reading) < len(schema["fields"]))
+    read, (checks, _) = checks_as_read(schema, plain_file, reading)
     found = ", ".join(f"CASE WHEN {condition} THEN {{'code': {literal(code)}, 'field': {field}, "
                       f"'value': {value}, 'detail': {literal(detail)}}} END"
                       for code, field, value, detail, condition in checks)
@@ -255,6 +251,13 @@ def listed_problems(name: str, schema: dict, plain_file: bool = False,
             f"SELECT {', '.join(f'{keep} AS {column}' for column, keep in kept)}, "
             f"CASE WHEN {ident(FLAGGED)} THEN list_filter([{found}], lambda p: p IS NOT NULL) "
             f"END AS {PROBLEMS} FROM casted")
+
+
+def checks_as_read(schema: dict, plain_file: bool, reading: list[dict] | None):
+    """The schema with the fields as the file's columns are read, and its cell_checks."""
+    read = {**schema, "fields": reading} if reading is not None else schema
+    header = reading is not None and len(reading) < len(schema["fields"])
+    return read, cell_checks(read, plain_file, header=header)
 
 
 def casted(schema: dict, read: dict, source: str) -> str:
