@@ -78,6 +78,24 @@ def test_rows_with_several_surplus_cells_keep_their_other_cells_checked(tiny):
         ("type-error", "data/action_targets.csv", 2, "target_no")]
 
 
+def test_blank_short_and_long_rows_say_so_in_words(tiny):
+    """A row's own problems carry a sentence, never a placeholder such as 'None'."""
+    path = tiny.path("data/action_targets.csv")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    width = lines[1].count(",")
+    lines[1] += ",surplus"
+    lines.insert(2, "," * width)  # every cell empty: a blank row
+    lines.append("a-001")  # one cell of many
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = validate_package(tiny.root, tiny.sources)
+    messages = {p.code: p.message for p in report.problems
+                if p.file == "data/action_targets.csv"}
+    assert messages["extra-cell"] == "the row has more cells than the schema has fields"
+    assert messages["blank-row"] == "the row is blank"
+    assert messages["missing-cell"] == "the row has fewer cells than the schema has fields"
+    assert not any(p.message in ("None", "") for p in report.problems)
+
+
 def test_deeply_nested_json_is_one_error(tiny):
     tiny.path("datapackage.json").write_text("[" * 100_000 + "]" * 100_000)
     report = validate_package(tiny.root, tiny.sources)

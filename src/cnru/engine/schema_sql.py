@@ -60,6 +60,8 @@ def field_list(schema: dict) -> str:
 
 
 def literal(value) -> str:
+    if value is None:
+        return "NULL"
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):
