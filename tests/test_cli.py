@@ -284,6 +284,21 @@ def test_a_sql_error_is_one_line(built):
     assert len(result.stderr.splitlines()) == 1
 
 
+@pytest.mark.parametrize("name", ["datapackage.json", "data/claims.csv"])
+def test_query_of_a_file_that_is_no_database_is_one_line_and_changes_nothing(name, tmp_path):
+    target = tmp_path / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / name, target)
+    before = target.read_bytes()
+    result = invoke("query", "SELECT 1", "--db", target, "--package", ROOT)
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: {target} is not a DuckDB database: give the cnru.duckdb "
+                             "that `cnru build` writes, or leave out --db\n")
+    assert target.read_bytes() == before
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == sorted(
+        {name, *(["data"] if "/" in name else [])})
+
+
 def test_query_of_a_missing_database_builds_nothing(tmp_path):
     database = tmp_path / "fresh" / "cnru.duckdb"
     result = invoke("query", "SELECT count(*) AS n FROM claims", "--db", database,

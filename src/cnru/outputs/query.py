@@ -33,12 +33,25 @@ def locate_database(package: str | os.PathLike, database: str | os.PathLike | No
     (`<package>/build/cnru.duckdb`, which the caller builds if it is missing). A missing
     database anywhere else is `DatabaseMissing`: nothing is built because of a mistyped path."""
     if database is not None and Path(database).is_file():
+        if not is_duckdb_file(Path(database)):
+            raise UsageError(f"{database} is not a DuckDB database: give the cnru.duckdb that "
+                             "`cnru build` writes, or leave out --db")
         return Path(database)
     default = find_descriptor(package).parent.resolve() / DEFAULT_BUILD / DATABASE
     if database is None or Path(database).resolve() == default:
         return default
     raise DatabaseMissing(f"no database at {database}: run `cnru build` first, or leave out "
                           f"--db to query (and if need be build) {default}")
+
+
+def is_duckdb_file(path: Path) -> bool:
+    """Whether the file starts as a DuckDB database does (`DUCK` at byte 8), read without
+    DuckDB, which would take any other file for a database to open."""
+    try:
+        with open(path, "rb") as file:
+            return file.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return False
 
 
 def check_reading(sql: str) -> None:
