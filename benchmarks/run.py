@@ -292,7 +292,7 @@ def machine() -> list[str]:
         total = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
         memory = f", {int(total.group(1)) / 1024 / 1024:.0f} GiB RAM" if total else ""
     versions = ", ".join(f"{name} {version(name)}" for name in
-                         ("cnru", "duckdb", "frictionless", "pandera", "ibis-framework"))
+                         ("cnru", "duckdb", "frictionless", "pandera", "pandas"))
     return [f"- Machine: {platform.machine()}, {os.cpu_count()} cores{memory}, "
             f"{platform.system()} {platform.release()}",
             f"- Python {platform.python_version()}; {versions}"]

@@ -1,6 +1,5 @@
-"""The stores (cnru.engine.store, cnru.dataset.store; written by cnru.store) hold what
-frictionless and ibis make of the shipped package now, and a run whose descriptor or tables are
-not in them is judged by them alike."""
+"""The store (cnru.engine.store, written by cnru.store) holds what frictionless makes of the
+shipped package's descriptor now, and a run whose descriptor is not in it is judged alike."""
 
 from __future__ import annotations
 
@@ -9,20 +8,15 @@ import json
 from conftest import ROOT, SOURCES
 
 from cnru import store
-from cnru.dataset import store as dataset_store
 from cnru.engine import store as engine_store
 from cnru.validate import validate_package
 
 
-def test_the_stores_hold_the_shipped_package_as_frictionless_and_ibis_judge_it_now():
-    held = {name: json.loads(path.read_text(encoding="utf-8"))
-            for name, path in store.STORES.items()}
-    now = store.compiled(ROOT, SOURCES)
-    for name in ("engine", "dataset"):
-        assert held[name] == now[name], (
-            f"src/cnru/{name}/store.json is out of date: run `python -m cnru.store`")
-    assert held["engine"]["valid_descriptors"], "frictionless finds the shipped descriptor invalid"
-    assert len(held["dataset"]["rules"]) == 2  # with and without the archived texts
+def test_the_store_holds_the_shipped_descriptor_as_frictionless_judges_it_now():
+    held = json.loads(engine_store.STORE.read_text(encoding="utf-8"))
+    assert held == store.compiled(ROOT), (
+        "src/cnru/engine/store.json is out of date: run `python -m cnru.store`")
+    assert held["valid_descriptors"], "frictionless finds the shipped descriptor invalid"
 
 
 def test_without_the_store_the_same_problems_are_found(tiny, monkeypatch):
@@ -34,7 +28,6 @@ def test_without_the_store_the_same_problems_are_found(tiny, monkeypatch):
 
     found = problems()
     monkeypatch.setattr(engine_store, "stored", lambda: {})
-    monkeypatch.setattr(dataset_store, "stored", lambda: {})
     assert problems() == found
     assert any(code == "period-order" for code, *_ in found)
 
@@ -64,14 +57,14 @@ def test_small_and_large_packages_take_the_same_path_in_one_or_two_threads(tiny,
 
 
 def test_validating_the_shipped_package_imports_none_of_what_the_store_spares():
-    """frictionless, ibis and pandera (and pandas, numpy, pyarrow under them) stay unimported."""
+    """frictionless, pandera (and pandas and numpy under it) stay unimported."""
     import subprocess
     import sys
 
     script = ("import sys; from cnru.validate import validate_package; "
               f"assert validate_package({str(ROOT)!r}, {str(SOURCES)!r}).valid; "
-              "print(sorted({m.split('.')[0] for m in sys.modules} & {'frictionless', 'ibis', "
-              "'pandera', 'pandas', 'numpy', 'pyarrow'}))")
+              "print(sorted({m.split('.')[0] for m in sys.modules} & {'frictionless', 'pandera', "
+              "'pandas', 'numpy', 'pyarrow'}))")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"

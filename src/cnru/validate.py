@@ -8,11 +8,11 @@
    look-alike entity names (names.py) and the minimum row counts of cnru.toml (assertions.py).
 
 While DuckDB loads the files, a second thread (background.py) scans their bytes, reads the
-archive and compares the names; while DuckDB checks the keys, it prepares the rules' queries
-(stored, or compiled by ibis: store.py). Each task is given what it needs as a value and its
-result is collected from its Future: no task waits for another. For small files the same tasks
-run in this thread, each when it is submitted, and DuckDB on one thread. ibis, pandera,
-frictionless's readers and numpy are imported only when a run needs them.
+archive and compares the names; while DuckDB checks the keys, it makes the rules' context
+views. Each task is given what it needs as a value and its result is collected from its Future:
+no task waits for another. For small files the same tasks run in this thread, each when it is
+submitted, and DuckDB on one thread. pandera (with pandas), frictionless's readers and numpy are
+imported only when a run needs them.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
         names = {r.name for r in loaded}
         # the texts the rules match quotes against: the archive is read by now, or nearly
         texts_read = archive.result() if archive is not None else None
-        planned = worker.submit(compile_rules, cursor(con), names,
+        planned = worker.submit(rules_planned, cursor(con), names,
                                 texts_read[1] if texts_read else None)
         for resource in loaded:
             step(f"checking {resource.relpath} against its schema")
@@ -136,10 +136,10 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
         yield Checked(package, con, report, loaded)
 
 
-def compile_rules(con: duckdb.DuckDBPyConnection, names: set[str], texts):
-    """The rules compiled, if every table they read is loaded and the archived texts were read
-    (`texts`, from `load_source_texts`). Runs in the second thread while the main thread checks
-    the keys."""
+def rules_planned(con: duckdb.DuckDBPyConnection, names: set[str], texts):
+    """The context views made and the rules that apply, if every table they read is loaded and
+    the archived texts were read (`texts`, from `load_source_texts`). Runs in the second thread
+    while the main thread checks the keys."""
     from .dataset import rules
 
     if not set(rules.MODEL) <= names or texts is None:

@@ -1,81 +1,63 @@
-"""The rules a Table Schema cannot express, as pandera checks run column-wise in DuckDB (ibis).
+"""The rules a Table Schema cannot express: each a SQL condition on one row of a typed table
+or of a context view, judged by pandera when some row breaks it.
 
-One function per problem code. Each returns a `Target`: a table whose rows name the `resource`,
-the data row `_row` and the field at fault, and a boolean expression that is true (or NULL: not
-applicable) where a row passes. The joins and unions a rule needs are views in
+One function per problem code. Each returns a `Target`: the table or view whose rows name the
+`resource`, the data row `_row` and the field at fault, and `ok`, a SQL condition that is true
+(or NULL: not applicable) where a row passes. The joins and unions a rule needs are views in
 `sql/context.sql`: SQL prepares, pandera judges.
 
-A valid package needs only the rules' count queries, which ibis compiles from these expressions;
-store.py keeps them, keyed on this file, context.sql and the tables' columns, so that a run in
-which no rule fails imports neither ibis nor pandera.
+A valid package needs only one count query per table, which sums the rows breaking each rule
+that reads it; pandera (its pandas backend, imported then) collects the failing rows of a rule
+that some row breaks.
 """
 
 from __future__ import annotations
 
 import datetime
-import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib.resources import files
-from typing import TYPE_CHECKING
 
 import duckdb
 
 from ..engine.problems import Problem
-from . import store
+from ..engine.schema_sql import ident, literal
 from .sources import Nearest, check_offsets
 
-if TYPE_CHECKING:
-    import ibis
-    from ibis.expr.types import BooleanValue as Expression
-else:
-    class LazyIbis:
-        """ibis, imported when a rule is first built (a third of a second of imports)."""
-
-        def __getattr__(self, name: str):
-            return getattr(importlib.import_module("ibis"), name)
-
-    ibis = LazyIbis()
 MODEL = ("sources", "entities", "entity_aliases", "claims", "claim_evidence", "actions",
          "action_targets", "action_evidence", "list_entries", "links", "entity_identifiers")
 
 
 @dataclass(frozen=True)
 class Target:
-    table: ibis.Table  # with columns resource, _row, `field_column` and `value_column`
-    ok: Expression
+    """A rule's table and its SQL on one row of it: `ok`, and what a problem of the row names."""
+
+    table: str  # a typed table or a context view, with the data row `_row`
+    ok: str
     message: str
-    field_column: str = "field"
-    value_column: str | None = None  # the column holding the judged value; default: the field
+    value: str  # the judged value
+    field: str = "field"  # the field at fault
+    resource: str = "resource"
     explain: Callable[[dict], str] | None = None  # a failing row's message, if not `message`
+    explained: tuple[str, ...] = ()  # the columns `explain` reads
 
 
+def rows(name: str, field: str, ok: str, message: str) -> Target:
+    """A rule on a typed table whose problems are all reported in one field."""
+    return Target(f"typed.{ident(name)}", ok, message, value=ident(field), field=literal(field),
+                  resource=literal(name))
+
+
+def context(view: str) -> str:
+    return f"context.{ident(view)}"
+
+
+@dataclass(frozen=True)
 class Tables:
-    """The package's tables as ibis expressions: typed views and context views."""
+    """What a rule may need beyond SQL: the connection and whether quotes are checked."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, with_texts: bool):
-        self.con = con
-        self.backend = ibis.duckdb.from_connection(con)
-        self.with_texts = with_texts
-        self.cache: dict[tuple[str, str], ibis.Table] = {}
-
-    def table(self, schema: str, name: str) -> ibis.Table:
-        if (schema, name) not in self.cache:
-            self.cache[schema, name] = self.backend.table(name, database=schema)
-        return self.cache[schema, name]
-
-    def __getattr__(self, name: str) -> ibis.Table:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return self.table("typed", name)
-
-    def context(self, name: str) -> ibis.Table:
-        return self.table("context", name)
-
-    def rows(self, name: str, field: str) -> ibis.Table:
-        """A typed table whose problems are all reported in one field."""
-        table = getattr(self, name)
-        return table.mutate(resource=ibis.literal(name), field=ibis.literal(field))
+    con: duckdb.DuckDBPyConnection
+    with_texts: bool
 
 
 RULES: dict[str, Callable[[Tables], Target | None]] = {}
@@ -94,57 +76,38 @@ def create_context(con: duckdb.DuckDBPyConnection) -> None:
 
 @dataclass
 class Plan:
-    """Per table one query that counts the rows breaking each rule that reads the table (the
-    codes in the order of the query's columns); the rules' targets, built when one fails."""
+    """The rules that apply, with the connection their queries run on."""
 
     con: duckdb.DuckDBPyConnection
-    with_texts: bool
-    codes: list[str]  # the rules that apply, in the order of RULES
-    counts: list[tuple[str, list[str]]]
-    built: dict[str, Target] | None = field(default=None, repr=False)
-
-    @property
-    def targets(self) -> dict[str, Target]:
-        if self.built is None:
-            self.built = build_targets(self.con, self.with_texts)
-        return self.built
-
-
-def build_targets(con: duckdb.DuckDBPyConnection, with_texts: bool) -> dict[str, Target]:
-    tables = Tables(con, with_texts)
-    return {code: target for code, make_target in RULES.items()
-            if (target := make_target(tables)) is not None}
-
-
-def compile_counts(targets: dict[str, Target]) -> list[tuple[str, list[str]]]:
-    """The count queries, compiled by ibis: a tenth of a second."""
-    by_table: dict[ibis.Table, dict[str, Expression]] = {}
-    for code, target in targets.items():
-        by_table.setdefault(target.table, {})[code] = (~target.ok.fill_null(True)).sum()
-    # straight to DuckDB: ibis's own execution adds a fifth to a query this size
-    return [(str(ibis.to_sql(table.aggregate(**sums), dialect="duckdb")), list(sums))
-            for table, sums in by_table.items()]
+    targets: dict[str, Target]
 
 
 def plan_rules(con: duckdb.DuckDBPyConnection, with_texts: bool) -> Plan:
-    """The context views and the rules' count queries: from the store when it holds them for
-    these tables, else compiled (and the targets kept for the run)."""
+    """The context views made, and the rules that apply."""
     create_context(con)
     if with_texts:
         check_offsets(con)
-    if (stored := store.rule_counts(store.rules_key(con, with_texts))) is not None:
-        codes, counts = stored
-        return Plan(con, with_texts, codes, counts)
-    targets = build_targets(con, with_texts)
-    return Plan(con, with_texts, list(targets), compile_counts(targets), targets)
+    tables = Tables(con, with_texts)
+    return Plan(con, {code: target for code, make_target in RULES.items()
+                      if (target := make_target(tables)) is not None})
 
 
 def run_rules(plan: Plan, paths: dict[str, str]) -> list[Problem]:
     """Every rule over the model's tables; `paths` maps resource names to their files."""
     problems = []
     for code in breaking(plan):
-        problems.extend(judge(code, plan.targets[code], paths))
+        problems.extend(judge(code, plan.targets[code], plan.con, paths))
     return problems
+
+
+def count_queries(targets: dict[str, Target]) -> list[tuple[str, list[str]]]:
+    """Per table one query that counts the rows breaking each rule that reads it."""
+    by_table: dict[str, dict[str, str]] = {}
+    for code, target in targets.items():
+        by_table.setdefault(target.table, {})[code] = target.ok
+    return [("SELECT " + ", ".join(f"count(*) FILTER (WHERE NOT coalesce({ok}, TRUE))"
+                                   for ok in oks.values()) + f" FROM {table}", list(oks))
+            for table, oks in by_table.items()]
 
 
 def breaking(plan: Plan) -> list[str]:
@@ -152,26 +115,34 @@ def breaking(plan: Plan) -> list[str]:
     so that a valid package is judged quickly; pandera then collects the failing rows of just
     these rules. Each table is counted in its own query, which frees its joins' memory."""
     broken = set()
-    for query, codes in plan.counts:
+    for query, codes in count_queries(plan.targets):
         [totals] = plan.con.execute(query).fetchall()
         broken.update(code for code, total in zip(codes, totals, strict=True) if total)
-    return [code for code in plan.codes if code in broken]
+    return [code for code in plan.targets if code in broken]
 
 
-def failing_rows(code: str, table: ibis.Table, ok: Expression) -> list[dict]:
-    import pandera.ibis as pa  # only when a rule fails: pandera collects the failure cases
+OK = "$ok"
+CHUNK = 50  # DuckDB vectors (2,048 rows each) per frame that pandera checks: memory stays flat
 
-    schema = pa.DataFrameSchema(checks=[pa.Check(lambda _data: ok, name=code)])
-    try:
-        schema.validate(table, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        cases = list(errors.failure_cases["failure_case"])
-    else:
-        return []
-    for case in cases:  # pandera reports a check that could not run as its failure case
-        if isinstance(case, BaseException):
-            raise case
-    return [case for case in cases if isinstance(case, dict)]
+
+def failing_rows(code: str, target: Target, con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The rows of the target's table that break the rule, as pandera finds them, a frame of
+    about 100,000 rows at a time."""
+    import pandera.pandas as pa  # only when a rule fails: pandera collects the failure cases
+
+    schema = pa.DataFrameSchema(
+        checks=[pa.Check(lambda data: data[OK].fillna(True).astype(bool), name=code)])
+    columns = ", ".join([f"{target.resource} AS resource", "_row", f"{target.field} AS field",
+                         f"{target.value} AS value", *map(ident, target.explained)])
+    result = con.execute(f"SELECT {columns}, ({target.ok}) AS {ident(OK)} FROM {target.table}")
+    failing = []
+    while len(frame := result.fetch_df_chunk(CHUNK)):
+        try:
+            schema.validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as errors:
+            cases = frame.loc[sorted(set(errors.failure_cases["index"]))].drop(columns=OK)
+            failing.extend(cases.astype(object).where(cases.notna(), None).to_dict("records"))
+    return failing
 
 
 def shown(value) -> str | None:
@@ -185,14 +156,13 @@ def shown(value) -> str | None:
     return str(value)
 
 
-def judge(code: str, target: Target, paths: dict[str, str]) -> list[Problem]:
+def judge(code: str, target: Target, con: duckdb.DuckDBPyConnection,
+          paths: dict[str, str]) -> list[Problem]:
     problems = []
-    for case in failing_rows(code, target.table, target.ok):
-        field = case[target.field_column]
-        value = case.get(target.value_column or field)
+    for case in failing_rows(code, target, con):
         message = target.explain(case) if target.explain else target.message
-        problems.append(Problem.of(code, paths[case["resource"]], message,
-                                   row=int(case["_row"]), field=field, value=shown(value)))
+        problems.append(Problem.of(code, paths[case["resource"]], message, row=int(case["_row"]),
+                                   field=case["field"], value=shown(case["value"])))
     return problems
 
 
@@ -201,46 +171,44 @@ def judge(code: str, target: Target, paths: dict[str, str]) -> list[Problem]:
 
 @rule("period-order")
 def period_order(t: Tables) -> Target:
-    claims = t.rows("claims", "period_end")
-    return Target(claims, claims.period_start <= claims.period_end,
-                  "the period ends before it starts")
+    return rows("claims", "period_end", "period_start <= period_end",
+                "the period ends before it starts")
 
 
 @rule("date-after-publication")
 def date_after_publication(t: Tables) -> Target:
-    dated = t.context("dated_claims_and_actions")
-    return Target(dated, dated.forecast | (dated.date <= dated.published_by),
+    return Target(context("dated_claims_and_actions"), 'forecast OR "date" <= published_by',
                   "the date is after a supporting source was published (a claim about the "
-                  "future needs is_forecast = true)", value_column="date")
+                  "future needs is_forecast = true)", value='"date"')
 
 
 @rule("date-precision")
 def date_precision(t: Tables) -> Target:
     """A date agrees with its precision: at the start of its month, quarter or year (the end,
     for the last day of a period), and present exactly when the precision is known."""
-    dates = t.context("dates")
-    date, precision, month, day = dates.date, dates.precision, dates.date.month(), dates.date.day()
-    last_day = (date + ibis.interval(days=1)).day() == 1
-    end = dates.bound == "end"
-    fits = {
-        "month": ibis.ifelse(end, last_day, day == 1),
-        "quarter": ibis.ifelse(end, month.isin([3, 6, 9, 12]) & last_day,
-                               month.isin([1, 4, 7, 10]) & (day == 1)),
-        "year": ibis.ifelse(end, (month == 12) & (day == 31), (month == 1) & (day == 1)),
-    }
-    ok = ibis.cases((precision.isnull() | (precision == "unknown"), date.isnull()),
-                    (date.isnull(), False),
-                    *((precision == name, test) for name, test in fits.items()),
-                    else_=True)
-    return Target(dates, ok, "the date and its precision disagree", value_column="date")
+    ok = """CASE
+        WHEN precision IS NULL OR precision = 'unknown' THEN "date" IS NULL
+        WHEN "date" IS NULL THEN FALSE
+        WHEN precision = 'month' THEN
+            CASE WHEN bound = 'end' THEN day("date" + INTERVAL 1 DAY) = 1
+                 ELSE day("date") = 1 END
+        WHEN precision = 'quarter' THEN
+            CASE WHEN bound = 'end' THEN month("date") IN (3, 6, 9, 12)
+                                         AND day("date" + INTERVAL 1 DAY) = 1
+                 ELSE month("date") IN (1, 4, 7, 10) AND day("date") = 1 END
+        WHEN precision = 'year' THEN
+            CASE WHEN bound = 'end' THEN month("date") = 12 AND day("date") = 31
+                 ELSE month("date") = 1 AND day("date") = 1 END
+        ELSE TRUE
+    END"""
+    return Target(context("dates"), ok, "the date and its precision disagree", value='"date"')
 
 
 @rule("note-missing")
 def note_missing(t: Tables) -> Target:
-    derivations = t.context("derivations")
-    return Target(derivations, ~derivations.needed | derivations.note.notnull(),
+    return Target(context("derivations"), "NOT needed OR note IS NOT NULL",
                   "a date, period or derived count is given without saying how it was derived",
-                  value_column="note")
+                  value="note")
 
 
 # ------------------------------------------------------------------ quantities
@@ -248,38 +216,33 @@ def note_missing(t: Tables) -> Target:
 
 @rule("percent-out-of-range")
 def percent_out_of_range(t: Tables) -> Target:
-    quantities = t.context("quantities")
-    return Target(quantities, (quantities.unit != "percent") | (quantities.value <= 100),
-                  "a percentage must be between 0 and 100", field_column="value_field",
-                  value_column="value")
+    return Target(context("quantities"), "unit <> 'percent' OR value <= 100",
+                  "a percentage must be between 0 and 100", value="value", field="value_field")
 
 
 @rule("quantity-unit-missing")
 def quantity_unit_missing(t: Tables) -> Target:
-    quantities = t.context("quantities")
-    return Target(quantities, quantities.value.isnull() | quantities.unit.notnull(),
-                  "the quantity has a value but no unit", field_column="unit_field",
-                  value_column="unit")
+    return Target(context("quantities"), "value IS NULL OR unit IS NOT NULL",
+                  "the quantity has a value but no unit", value="unit", field="unit_field")
 
 
 @rule("quantity-value-missing")
 def quantity_value_missing(t: Tables) -> Target:
-    quantities = t.context("quantities")
-    unused = quantities.unit.isnull() & quantities.qualifier.isnull()
-    return Target(quantities, quantities.value.notnull() | unused,
-                  "a unit or qualifier is given without a value", field_column="value_field",
-                  value_column="value")
+    return Target(context("quantities"),
+                  "value IS NOT NULL OR (unit IS NULL AND qualifier IS NULL)",
+                  "a unit or qualifier is given without a value", value="value",
+                  field="value_field")
 
 
 @rule("claim-quantity-mismatch")
 def claim_quantity_mismatch(t: Tables) -> Target:
-    pairs = t.context("claim_quantities").mutate(resource=ibis.literal("claims"),
-                                                  field=ibis.literal("quantity_value"))
-    same = (pairs.quantity_value.identical_to(pairs.figure_value)
-            & pairs.quantity_unit.identical_to(pairs.figure_unit)
-            & pairs.quantity_qualifier.identical_to(pairs.figure_qualifier))
-    return Target(pairs, same, "the claim's quantity differs from a figure in its evidence; "
-                               "leave it empty when sources differ")
+    same = """quantity_value IS NOT DISTINCT FROM figure_value
+              AND quantity_unit IS NOT DISTINCT FROM figure_unit
+              AND quantity_qualifier IS NOT DISTINCT FROM figure_qualifier"""
+    return Target(context("claim_quantities"), same,
+                  "the claim's quantity differs from a figure in its evidence; "
+                  "leave it empty when sources differ", value="quantity_value",
+                  field="'quantity_value'", resource="'claims'")
 
 
 # ------------------------------------------------------------------ links between tables
@@ -287,68 +250,63 @@ def claim_quantity_mismatch(t: Tables) -> Target:
 
 @rule("claim-without-evidence")
 def claim_without_evidence(t: Tables) -> Target:
-    claims = t.rows("claims", "claim_id")
-    return Target(claims, claims.claim_id.isin(t.claim_evidence.claim_id),
-                  "the claim has no evidence row")
+    return rows("claims", "claim_id", "claim_id IN (SELECT claim_id FROM typed.claim_evidence)",
+                "the claim has no evidence row")
 
 
 @rule("action-without-evidence")
 def action_without_evidence(t: Tables) -> Target:
-    actions = t.rows("actions", "action_id")
-    return Target(actions, actions.action_id.isin(t.action_evidence.action_id),
-                  "the action has no evidence row")
+    return rows("actions", "action_id",
+                "action_id IN (SELECT action_id FROM typed.action_evidence)",
+                "the action has no evidence row")
 
 
 @rule("entity-without-alias")
 def entity_without_alias(t: Tables) -> Target:
-    entities = t.rows("entities", "entity_id")
-    return Target(entities, entities.entity_id.isin(t.entity_aliases.entity_id),
-                  "the entity has no alias row tying it to a text")
+    return rows("entities", "entity_id",
+                "entity_id IN (SELECT entity_id FROM typed.entity_aliases)",
+                "the entity has no alias row tying it to a text")
 
 
 @rule("country-quote-missing")
 def country_quote_missing(t: Tables) -> Target:
-    entities = t.rows("entities", "country")
-    quoted = entities.country_quote.notnull() & entities.country_source_id.notnull()
-    return Target(entities, entities.country.notnull() == quoted,
-                  "a country needs country_source_id and country_quote, and they need a country")
+    return rows("entities", "country", "(country IS NOT NULL) = "
+                "(country_quote IS NOT NULL AND country_source_id IS NOT NULL)",
+                "a country needs country_source_id and country_quote, and they need a country")
 
 
 @rule("target-empty")
 def target_empty(t: Tables) -> Target:
-    targets = t.rows("action_targets", "target_entity_id")
-    named = (targets.target_entity_id.notnull() | targets.target_country.notnull()
-             | targets.target_count.notnull())
-    return Target(targets, named, "the target row names no entity, country or count")
+    return rows("action_targets", "target_entity_id",
+                "target_entity_id IS NOT NULL OR target_country IS NOT NULL "
+                "OR target_count IS NOT NULL",
+                "the target row names no entity, country or count")
 
 
 @rule("target-count-exceeds-total")
 def target_count_exceeds_total(t: Tables) -> Target:
-    sums = t.context("target_sums").mutate(resource=ibis.literal("actions"),
-                                           field=ibis.literal("target_count_total"))
-    return Target(sums, sums.target_count_sum <= sums.target_count_total,
-                  "the action's target counts from one source add up to more than its total")
+    return Target(context("target_sums"), "target_count_sum <= target_count_total",
+                  "the action's target counts from one source add up to more than its total",
+                  value="target_count_total", field="'target_count_total'", resource="'actions'")
 
 
 @rule("target-evidence-other-action")
 def target_evidence_other_action(t: Tables) -> Target:
-    pairs = t.context("target_evidence").mutate(resource=ibis.literal("action_targets"),
-                                                field=ibis.literal("evidence_id"))
-
     def explain(case: dict) -> str:
         return (f"the evidence row is evidence of {case['evidence_action_id']}, not of the "
                 f"target's action {case['action_id']}")
 
-    return Target(pairs, pairs.evidence_action_id == pairs.action_id,
-                  "the evidence row is evidence of another action", explain=explain)
+    return Target(context("target_evidence"), "evidence_action_id = action_id",
+                  "the evidence row is evidence of another action", value="evidence_id",
+                  field="'evidence_id'", resource="'action_targets'", explain=explain,
+                  explained=("evidence_action_id", "action_id"))
 
 
 @rule("unknown-reference")
 def unknown_reference(t: Tables) -> Target:
-    references = t.context("note_references")
-    return Target(references, references.known,
+    return Target(context("note_references"), "known",
                   "the note mentions a claim or action identifier that does not exist",
-                  value_column="reference")
+                  value="reference")
 
 
 # ------------------------------------------------------------------ verbatim text
@@ -361,45 +319,43 @@ QUOTE_NOT_FOUND = "not found verbatim in the archived text of the source"
 def quote_not_in_source(t: Tables) -> Target | None:
     if not t.with_texts:
         return None
-    verbatim = t.context("verbatim")
     nearest = Nearest(t.con)
 
     def explain(case: dict) -> str:
-        return f"{QUOTE_NOT_FOUND} {nearest(case['source_id'], case['text'])}"
+        return f"{QUOTE_NOT_FOUND} {nearest(case['source_id'], case['value'])}"
 
-    return Target(verbatim, verbatim.found, QUOTE_NOT_FOUND, value_column="text",
-                  explain=explain)
+    return Target(context("verbatim"), "found", QUOTE_NOT_FOUND, value="text", explain=explain,
+                  explained=("source_id",))
 
 
 @rule("quote-offset-incomplete")
 def quote_offset_incomplete(t: Tables) -> Target:
-    offsets = t.context("evidence_offsets")
-    offsets = offsets.mutate(field=ibis.ifelse(offsets.quote_start.isnull(), "quote_start",
-                                               "quote_end"))
-    return Target(offsets, offsets.quote_start.notnull() & offsets.quote_end.notnull(),
-                  "quote_start and quote_end go together: give both, or neither")
+    return Target(context("evidence_offsets"),
+                  "quote_start IS NOT NULL AND quote_end IS NOT NULL",
+                  "quote_start and quote_end go together: give both, or neither",
+                  value="CASE WHEN quote_start IS NULL THEN quote_start ELSE quote_end END",
+                  field="CASE WHEN quote_start IS NULL THEN 'quote_start' ELSE 'quote_end' END")
 
 
 @rule("quote-offset-mismatch")
 def quote_offset_mismatch(t: Tables) -> Target | None:
     if not t.with_texts:
         return None
-    offsets = t.context("quote_offsets")
 
     def explain(case: dict) -> str:
         where = ("the quote is not in the text at all" if case["found_start"] is None else
                  f"its first match is at {case['found_start']}-{case['found_end']}")
         return f"the text at quote_start-quote_end does not match the quote; {where}"
 
-    return Target(offsets, offsets.ok, "the text at quote_start-quote_end does not match the "
-                  "quote", explain=explain)
+    return Target(context("quote_offsets"), "ok", "the text at quote_start-quote_end does not "
+                  "match the quote", value="quote_start", explain=explain,
+                  explained=("found_start", "found_end"))
 
 
 @rule("as-stated-not-in-quote")
 def as_stated_not_in_quote(t: Tables) -> Target:
-    stated = t.context("as_stated")
-    return Target(stated, stated.found, "not found in the row's evidence quote(s)",
-                  value_column="text")
+    return Target(context("as_stated"), "found", "not found in the row's evidence quote(s)",
+                  value="text")
 
 
 # ------------------------------------------------------------------ the official record
@@ -407,64 +363,56 @@ def as_stated_not_in_quote(t: Tables) -> Target:
 
 @rule("link-target-mismatch")
 def link_target_mismatch(t: Tables) -> Target:
-    links = t.rows("links", "link_type")
-    to_action = links.link_type == "concerns-action"
-    ok = ibis.ifelse(to_action, links.action_id.notnull() & links.related_claim_id.isnull(),
-                     links.related_claim_id.notnull() & links.action_id.isnull())
-    return Target(links, ok, "a concerns-action link needs action_id and no related_claim_id; "
-                             "the other types need related_claim_id and no action_id")
+    ok = """CASE WHEN link_type = 'concerns-action'
+                 THEN action_id IS NOT NULL AND related_claim_id IS NULL
+                 ELSE related_claim_id IS NOT NULL AND action_id IS NULL END"""
+    return rows("links", "link_type", ok,
+                "a concerns-action link needs action_id and no related_claim_id; "
+                "the other types need related_claim_id and no action_id")
 
 
 @rule("identifier-pattern")
 def identifier_pattern(t: Tables) -> Target:
-    identifiers = t.context("identifier_patterns").mutate(
-        resource=ibis.literal("entity_identifiers"), field=ibis.literal("identifier"))
-
     def explain(case: dict) -> str:
         return f"not a {case['scheme']} identifier: the scheme's pattern is {case['pattern']}"
 
-    return Target(identifiers, identifiers.matches, "the identifier does not fit its scheme's "
-                  "pattern", explain=explain)
+    return Target(context("identifier_patterns"), "matches",
+                  "the identifier does not fit its scheme's pattern", value="identifier",
+                  field="'identifier'", resource="'entity_identifiers'", explain=explain,
+                  explained=("scheme", "pattern"))
 
 
 @rule("date-bounds-order")
 def date_bounds_order(t: Tables) -> Target:
-    bounds = t.context("date_bounds")
-    return Target(bounds, bounds.not_before <= bounds.not_after,
-                  "the date's upper bound is before its lower bound",
-                  field_column="after_field", value_column="not_after")
+    return Target(context("date_bounds"), "not_before <= not_after",
+                  "the date's upper bound is before its lower bound", value="not_after",
+                  field="after_field")
 
 
 @rule("date-outside-bounds")
 def date_outside_bounds(t: Tables) -> Target:
-    bounds = t.context("date_bounds")
-    inside = ((bounds.not_before.isnull() | (bounds.date_last >= bounds.not_before))
-              & (bounds.not_after.isnull() | (bounds.date <= bounds.not_after)))
-    return Target(bounds, bounds.date.isnull() | inside,
-                  "the date lies outside its own not_before/not_after bounds",
-                  value_column="date")
+    ok = """"date" IS NULL OR ((not_before IS NULL OR date_last >= not_before)
+                               AND (not_after IS NULL OR "date" <= not_after))"""
+    return Target(context("date_bounds"), ok,
+                  "the date lies outside its own not_before/not_after bounds", value='"date"')
 
 
 @rule("figure-bounds-order")
 def figure_bounds_order(t: Tables) -> Target:
-    evidence = t.rows("claim_evidence", "figure_max")
-    return Target(evidence, evidence.figure_min <= evidence.figure_max,
-                  "figure_max is below figure_min")
+    return rows("claim_evidence", "figure_max", "figure_min <= figure_max",
+                "figure_max is below figure_min")
 
 
 @rule("figure-outside-bounds")
 def figure_outside_bounds(t: Tables) -> Target:
-    evidence = t.rows("claim_evidence", "figure_value")
-    value = evidence.figure_value
-    inside = ((evidence.figure_min.isnull() | (value >= evidence.figure_min))
-              & (evidence.figure_max.isnull() | (value <= evidence.figure_max)))
-    return Target(evidence, value.isnull() | inside,
-                  "figure_value lies outside figure_min and figure_max")
+    ok = """figure_value IS NULL OR ((figure_min IS NULL OR figure_value >= figure_min)
+                                     AND (figure_max IS NULL OR figure_value <= figure_max))"""
+    return rows("claim_evidence", "figure_value", ok,
+                "figure_value lies outside figure_min and figure_max")
 
 
 @rule("country-basis-mismatch")
 def country_basis_mismatch(t: Tables) -> Target:
-    entities = t.rows("entities", "country_basis")
-    return Target(entities, entities.country.isnull() == entities.country_basis.isnull(),
-                  "country_basis says how the quote establishes country: give it exactly when "
-                  "country is given")
+    return rows("entities", "country_basis", "(country IS NULL) = (country_basis IS NULL)",
+                "country_basis says how the quote establishes country: give it exactly when "
+                "country is given")
