@@ -68,3 +68,20 @@ def test_validating_the_shipped_package_imports_none_of_what_the_store_spares():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_piped_validation_imports_neither_rich_nor_pydantic():
+    """A report written to a pipe or a file needs no rich, and typer reads the arguments
+    without pydantic: together about a seventh of a validation of the shipped package."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "cnru", "validate",
+                           str(ROOT), "--sources-dir", str(SOURCES)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("valid:")
+    imported = {line.rsplit("|", 1)[1].strip().split(".")[0]
+                for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "duckdb" in imported  # the scan saw the imports
+    assert not imported & {"rich", "pydantic"}

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from .engine.render import LIMIT
 from .errors import CnruError, InvalidPackage, first_line
@@ -28,8 +27,47 @@ app = typer.Typer(
 )
 state = {"debug": False}
 CLOSED_PIPE = 141  # 128 + SIGPIPE, as a shell reports a process that SIGPIPE ends
-stdout = Console(highlight=False, soft_wrap=True)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class LazyConsole:
+    """A rich Console on stdout or stderr, made when first used: a report piped to a file, the
+    common case, is written to the stream itself, and rich's import (a twentieth of a second)
+    is not needed."""
+
+    def __init__(self, stream: str):
+        self.stream, self.console = stream, None
+
+    def __getattr__(self, name: str):
+        if self.console is None:
+            from rich.console import Console
+
+            self.console = Console(stderr=self.stream == "stderr", highlight=False,
+                                   soft_wrap=True)
+        return getattr(self.console, name)
+
+    def say(self, text: str) -> None:
+        """A line as it is (no markup, no emoji codes): through rich on a terminal only."""
+        if self.is_terminal:
+            self.print(text, markup=False, emoji=False)
+        else:
+            self.file.write(text + "\n")
+
+    @property
+    def file(self):
+        return getattr(sys, self.stream) if self.console is None else self.console.file
+
+    @property
+    def is_terminal(self) -> bool:
+        """As rich says, which it is only asked when the stream is a TTY or the environment
+        says how to treat it (TTY_COMPATIBLE, FORCE_COLOR)."""
+        isatty = getattr(getattr(sys, self.stream), "isatty", None)
+        if (self.console is None and not {"TTY_COMPATIBLE", "FORCE_COLOR"} & set(os.environ)
+                and not (isatty and isatty())):
+            return False
+        return self.__getattr__("is_terminal")
+
+
+stdout, stderr = LazyConsole("stdout"), LazyConsole("stderr")
 
 PackageArg = Annotated[Path, typer.Argument(
     help="The package directory (or its datapackage.json).")]
@@ -60,7 +98,7 @@ def failures():
     except CnruError as error:
         if state["debug"]:
             raise
-        stderr.print(f"Error: {error}", markup=False)
+        stderr.say(f"Error: {error}")
         raise typer.Exit(error.exit_code) from None
     except (typer.Exit, typer.Abort):
         raise
@@ -69,8 +107,8 @@ def failures():
     except Exception as error:  # a bug: still one line, unless asked for the traceback
         if state["debug"]:
             raise
-        stderr.print(f"Error: unexpected {type(error).__name__}: {first_line(error)} "
-                     "(run with --debug for the traceback)", markup=False)
+        stderr.say(f"Error: unexpected {type(error).__name__}: {first_line(error)} "
+                     "(run with --debug for the traceback)")
         raise typer.Exit(1) from None
 
 
@@ -141,7 +179,7 @@ def validate(
             from .engine.render import sources_lines
 
             for line in sources_lines(report):
-                stderr.print(line, markup=False)
+                stderr.say(line)
         raise typer.Exit(0 if report.valid else 1)
 
 
@@ -173,9 +211,9 @@ def build_command(package: PackageArg = Path("."), out: OutOption = Path("build"
     with failures():
         result = run_build(package, out, sources_dir)
         rows = ", ".join(f"{name} {count}" for name, count in result.rows.items())
-        stdout.print(f"built {result.out}: {len(result.files)} files; rows: {rows}", markup=False)
+        stdout.say(f"built {result.out}: {len(result.files)} files; rows: {rows}")
         for skipped in result.skipped:
-            stderr.print(f"not written: {skipped}", markup=False)
+            stderr.say(f"not written: {skipped}")
 
 
 class QueryFormat(StrEnum):
@@ -220,11 +258,10 @@ def query(
             writer.writerow(result.columns)
             writer.writerows(result.rows)
         elif output is QueryFormat.markdown:
-            stdout.print(markdown(result), markup=False)
+            stdout.say(markdown(result))
         elif output is QueryFormat.json:
             records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
-            stdout.print(json.dumps(records, ensure_ascii=False, indent=2, default=str),
-                         markup=False)
+            stdout.say(json.dumps(records, ensure_ascii=False, indent=2, default=str))
         else:
             table = Table(*result.columns, show_lines=False)
             for row in result.rows:
@@ -258,12 +295,12 @@ def diff(
     with failures():
         result = diffs.diff_packages(old, new, repo)
         if output is DiffFormat.json:
-            stdout.print(diffs.as_json(result), markup=False)
+            stdout.say(diffs.as_json(result))
         elif output is DiffFormat.markdown:
-            stdout.print(diffs.as_markdown(result), markup=False)
+            stdout.say(diffs.as_markdown(result))
         else:
             for line in diffs.as_text(result):
-                stdout.print(line, markup=False)
+                stdout.say(line)
 
 
 @app.command()
@@ -281,7 +318,7 @@ def release(package: PackageArg = Path("."), out: OutOption = Path("build"),
     with failures():
         built = run_build(package, out, sources_dir)
         target = make_release(built, dist)
-        stdout.print(f"released {target}", markup=False)
+        stdout.say(f"released {target}")
 
 
 @app.command()
@@ -301,8 +338,8 @@ def locate(
 
     with failures():
         located = locate_source(package, source_id, quote, sources_dir)
-        stdout.print(f"{located.start} {located.end}", markup=False)
-        stdout.print(located.span, markup=False)
+        stdout.say(f"{located.start} {located.end}")
+        stdout.say(located.span)
 
 
 def main() -> None:

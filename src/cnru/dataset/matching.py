@@ -42,8 +42,10 @@ LINE_MARKER = re.compile(r"^[ \t]*(?:(?:>[ \t]?)+|#{1,6}[ \t]+|[-*+][ \t]+)", re
 EMPHASIS = re.compile(r"(?<!\\)(?:\*+|_+)")
 JSON_STRING = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"(\s*:)?', re.S)  # unrolled: twice as fast
 CONTROL = re.compile("[\x00-\x1f]")  # never raw in a JSON string
-# what keeps a JSON string's content from being its value as it stands, whitespace folded
-NOT_AS_IS = re.compile(f"[\x00-\x1f\\\\]|{UNFOLDED.pattern}")
+# what keeps a JSON string's content from being its value as it stands, whitespace folded: a
+# control byte, an escape, whitespace other than a space, or two spaces (as_is: no lookahead
+# at every character, five times faster than one pattern)
+NOT_AS_IS = re.compile("[\x00-\x1f\\\\" + SPACE_PATTERN[1:-2].replace(" ", "") + "]")
 JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.S)
 KEPT = re.compile(b"\\x00+")  # the runs of characters markdown_kept keeps
 SEPARATOR = "\n"  # between JSON values: a folded quote never contains it
@@ -149,6 +151,10 @@ def json_values(raw: str):
             yield match
 
 
+def as_is(content: str) -> bool:
+    return "  " not in content and not NOT_AS_IS.search(content)
+
+
 def decoded(literal: str) -> str | None:
     content = literal[1:-1]
     if "\\" not in content:  # no escape: the content is the value, if no control byte is raw
@@ -203,7 +209,7 @@ def json_reader(raw: str) -> Reader:
             continue
         content, at = match.group(1), match.start(1)
         value = None
-        if NOT_AS_IS.search(content):  # most values stand as they are
+        if not as_is(content):  # most values stand as they are
             if decoded(match.group(0)) is None:
                 continue  # not a valid JSON string: no value to match
             value = folded(*decode_with_offsets(content, at))

@@ -15,8 +15,6 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rich.markup import escape
-
 from .problems import ERROR, WARNING, Problem, Report
 
 TEXT_VALUE = 60
@@ -126,6 +124,8 @@ def as_text(report: Report, color: bool = False, everything: bool = False) -> li
             for e in result.entries]
     widths = [max((len(r[i]) for r in rows), default=0) for i in range(4)]
     widths[3] = min(widths[3], VALUE_COLUMN)
+    if color:  # rich's markup, for a terminal only: its import is a twentieth of a second
+        from rich.markup import escape
     lines = []
     for row in rows:
         cells = [text.ljust(width) for text, width in zip(row[:4], widths, strict=True)]
