@@ -71,6 +71,50 @@ class Reader:
     ends: Sequence[int]
 
 
+class Runs(Sequence):
+    """Raw offsets, one per character of a reader text, stored as runs in which each character
+    stands one after the other: a text's million characters are a few thousand runs."""
+
+    def __init__(self):
+        self.at, self.base, self.length = array("q"), array("q"), 0
+
+    def add(self, base: int, count: int = 1) -> None:
+        """The next `count` characters stand at base, base + 1, ..."""
+        if count <= 0:
+            return
+        if not self.at or self.base[-1] + self.length - self.at[-1] != base:
+            self.at.append(self.length)
+            self.base.append(base)
+        self.length += count
+
+    def take(self, source: Sequence[int], start: int, end: int) -> None:
+        """Add the offsets of `source`'s characters start, ..., end - 1: run by run for Runs."""
+        if not isinstance(source, Runs):
+            for base in source[start:end]:
+                self.add(base)
+            return
+        run = bisect_right(source.at, start) - 1
+        while start < end:
+            run_end = source.at[run + 1] if run + 1 < len(source.at) else source.length
+            count = min(end, run_end) - start
+            self.add(source.base[run] + start - source.at[run], count)
+            start += count
+            run += 1
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.length))]
+        if index < 0:
+            index += self.length
+        if not 0 <= index < self.length:
+            raise IndexError(index)
+        run = bisect_right(self.at, index) - 1
+        return self.base[run] + index - self.at[run]
+
+
 # ------------------------------------------------------------------ Markdown
 
 
@@ -110,34 +154,29 @@ def reader_text(raw: str) -> str:
 
 def markdown_reader(raw: str) -> Reader:
     kept = markdown_kept(raw)
-    starts = offsets(range(a, b) for a, b in kept)
-    return folded("".join(raw[a:b] for a, b in kept), starts, offsets(
-        range(a + 1, b + 1) for a, b in kept))
-
-
-def offsets(ranges) -> array:
-    out = array("q")
-    for span in ranges:
-        out.extend(span)
-    return out
+    starts, ends = Runs(), Runs()
+    for a, b in kept:  # each kept range is a run of characters
+        starts.add(a, b - a)
+        ends.add(a + 1, b - a)
+    return folded("".join(raw[a:b] for a, b in kept), starts, ends)
 
 
 def folded(text: str, starts: Sequence[int], ends: Sequence[int]) -> Reader:
     """Whitespace folded; a folded space stands for its whole run."""
     if not UNFOLDED.search(text):  # every run is one space already: most JSON values
         return Reader(text, starts, ends)
-    out, out_starts, out_ends, at = [], array("q"), array("q"), 0
+    out, out_starts, out_ends, at = [], Runs(), Runs(), 0
     for match in UNFOLDED.finditer(text):
         out.append(text[at:match.start()])
-        out_starts.extend(starts[at:match.start()])
-        out_ends.extend(ends[at:match.start()])
+        out_starts.take(starts, at, match.start())
+        out_ends.take(ends, at, match.start())
         out.append(" ")
-        out_starts.append(starts[match.start()])
-        out_ends.append(ends[match.end() - 1])
+        out_starts.add(starts[match.start()])
+        out_ends.add(ends[match.end() - 1])
         at = match.end()
     out.append(text[at:])
-    out_starts.extend(starts[at:])
-    out_ends.extend(ends[at:])
+    out_starts.take(starts, at, len(text))
+    out_ends.take(ends, at, len(text))
     return Reader("".join(out), out_starts, out_ends)
 
 
@@ -167,36 +206,6 @@ def decoded(literal: str) -> str | None:
 
 def json_text(raw: str) -> str:
     return json_reader(raw).text
-
-
-class Runs(Sequence):
-    """Raw offsets, one per character of a reader text, stored as runs in which each character
-    stands one after the other: a JSON text's million characters are a few thousand runs."""
-
-    def __init__(self):
-        self.at, self.base, self.length = array("q"), array("q"), 0
-
-    def add(self, base: int, count: int = 1) -> None:
-        """The next `count` characters stand at base, base + 1, ..."""
-        if count <= 0:
-            return
-        if not self.at or self.base[-1] + self.length - self.at[-1] != base:
-            self.at.append(self.length)
-            self.base.append(base)
-        self.length += count
-
-    def __len__(self) -> int:
-        return self.length
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self.length))]
-        if index < 0:
-            index += self.length
-        if not 0 <= index < self.length:
-            raise IndexError(index)
-        run = bisect_right(self.at, index) - 1
-        return self.base[run] + index - self.at[run]
 
 
 @functools.lru_cache(maxsize=1)  # made for the text's match text, used again for its offsets
