@@ -58,11 +58,12 @@ def test_rows_read_in_large_pieces_keep_their_order_and_numbers(wide):
     with sandbox(wide.path.parent) as con:
         con.execute(f"CREATE SCHEMA {TYPED}")
         readers.register(con)
-        assert load_resource(con, wide).problems == []
+        loaded = load_resource(con, wide)
+        assert loaded.problems == [] and loaded.flagged
         misplaced = con.execute(f"SELECT count(*), count(n) FROM {TYPED}.wide "
                                 f"WHERE n IS DISTINCT FROM _row").fetchone()
         assert misplaced == (len(BAD), 0)  # only the bad cells, which are NULL
-        problems = schema_checks(con, wide, {"wide"})
+        problems = schema_checks(con, wide, {"wide"}, loaded.flagged)
     assert sorted((p.code, p.row, p.field, p.value) for p in problems) == [
         ("type-error", row, "n", "x") for row in sorted(BAD)]
 

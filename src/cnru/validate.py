@@ -90,7 +90,7 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
         # in the order the loads below wait for them
         scans = {r.name: worker.submit(scan_file, r.path)
                  for r in package.resources if r.path.is_file()}
-        loaded, archive, look_alikes = [], None, None
+        loaded, flagged, archive, look_alikes = [], set(), None, None
         for resource in package.resources:
             step(f"reading {resource.relpath}")
             scanned = scans.get(resource.name)
@@ -101,6 +101,8 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
             problems.extend(file_problems)
             if read.created:  # its problems are of rows, blank lines or header labels
                 loaded.append(read.resource or resource)
+                if read.flagged:
+                    flagged.add(resource.name)
                 if resource.name == "sources":
                     archive = worker.submit(load_source_texts, cursor(con), sources,
                                                 resource.relpath, package.root / ARCHIVE)
@@ -114,7 +116,7 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
                                 texts_read[1] if texts_read else None)
         for resource in loaded:
             step(f"checking {resource.relpath} against its schema")
-            problems.extend(schema_checks(con, resource, names))
+            problems.extend(schema_checks(con, resource, names, resource.name in flagged))
         paths = {r.name: r.relpath for r in loaded}
         if texts_read is not None:
             step("checking the archived sources")
@@ -167,10 +169,13 @@ def without_cascades(problems: list[Problem]) -> list[Problem]:
             or (p.file, p.row, p.field) not in bad_cells]
 
 
-def schema_checks(con: duckdb.DuckDBPyConnection, resource: Resource,
-                  resolvable: set[str]) -> list[Problem]:
-    query = schema_problems(resource.name, resource.schema, resolvable)
+def schema_checks(con: duckdb.DuckDBPyConnection, resource: Resource, resolvable: set[str],
+                  flagged: bool) -> list[Problem]:
+    """The problems of the rows the load flagged (`flagged`: it flagged some) and the keys'."""
+    query = schema_problems(resource.name, resource.schema, resolvable, flagged)
     problems = []
+    if query is None:
+        return problems
     result = con.execute(f"SELECT * FROM ({query})")
     while batch := result.fetchmany(10_000):
         for code, row, field, value, detail in batch:

@@ -29,7 +29,7 @@ import duckdb
 from ..errors import first_line
 from . import readers
 from .descriptor import DIALECT, Resource, as_list, encoding_of
-from .patterns import re2_problem
+from .patterns import re2_compiles, re2_problem
 from .problems import Problem
 from .schema_sql import (
     EMPTY_KEY,
@@ -81,6 +81,7 @@ class Loaded:
     created: bool = False  # whether `typed."<name>"` was created, so its rows can be checked
     # the resource as its rows are checked (as_read: without the fields its header lacks)
     resource: Resource | None = None
+    flagged: bool = False  # whether some row has cell problems, listed in its `_problems`
 
 
 def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
@@ -133,7 +134,7 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
     problems = read_csv(con, resource, plain, buffer, path, reading)
     if problems:
         return Loaded(problems)
-    list_problems(con, resource, plain, reading)
+    flagged = list_problems(con, resource, plain, reading)
     stored = con.execute(f"SELECT count(*) FROM {table(TYPED, resource.name + ROWS)}").fetchone()[0]
     if parsed is None and scanned.lines != stored + 1:
         parsed = parse_rows(resource)
@@ -148,7 +149,7 @@ def load_resource(con: duckdb.DuckDBPyConnection, resource: Resource,
     return Loaded(label_faults + [problem for row in blanks
                                   for problem in blank_line(checked, row)],
                   Lines(parsed.shifts) if parsed else Lines(), created=True,
-                  resource=checked if checked is not declared else None)
+                  resource=checked if checked is not declared else None, flagged=flagged)
 
 
 def python_dialect(resource: Resource) -> csv.Dialect | None:
@@ -194,8 +195,10 @@ def blank_line(resource: Resource, row: int) -> list[Problem]:
 def check_patterns(con: duckdb.DuckDBPyConnection, resource: Resource) -> list[Problem]:
     """A pattern RE2 cannot compile is a schema problem, not a file that cannot be read."""
     problems = []
-    for field in resource.fields:
-        pattern = field.get("constraints", {}).get("pattern")
+    patterns = [field.get("constraints", {}).get("pattern") for field in resource.fields]
+    if re2_compiles(con, [pattern for pattern in patterns if pattern is not None]):
+        return problems  # the common case: no pattern to look at one by one
+    for field, pattern in zip(resource.fields, patterns, strict=True):
         if pattern is not None and (why := re2_problem(con, pattern)):
             problems.append(Problem.of("schema-error", resource.schema_label,
                                        f"field {field['name']!r}: the pattern {why}",
@@ -402,11 +405,13 @@ def read_csv(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool,
 
 
 def list_problems(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool,
-                  reading: list[dict] | None) -> None:
-    """The problems of the rows the load flagged, if it flagged any."""
+                  reading: list[dict] | None) -> bool:
+    """The problems of the rows the load flagged, if it flagged any (and whether it did)."""
     rows = table(TYPED, resource.name + ROWS)
     if con.execute(f"SELECT count(*) FROM {rows} WHERE {ident(RAW)} IS NOT NULL").fetchone()[0]:
         con.execute(listed_problems(resource.name, resource.schema, plain, reading))
+        return True
+    return False
 
 
 def load_rows(con: duckdb.DuckDBPyConnection, resource: Resource, plain: bool,

@@ -75,6 +75,22 @@ def problem(pattern) -> str | None:
     return None
 
 
+COMPILED: set[str] = set()  # RE2 patterns seen to compile in this process
+
+
+def re2_compiles(con: duckdb.DuckDBPyConnection, patterns: list[str]) -> bool:
+    """Whether RE2 compiles every pattern: one query for those of a schema not seen before."""
+    unseen = list({to_re2(pattern) for pattern in patterns} - COMPILED)
+    if unseen:
+        try:
+            con.execute("SELECT regexp_matches('', pattern) FROM unnest($1::VARCHAR[]) "
+                        "AS t(pattern)", [unseen]).fetchall()
+        except duckdb.Error:
+            return False
+        COMPILED.update(unseen)
+    return True
+
+
 def re2_problem(con: duckdb.DuckDBPyConnection, pattern: str) -> str | None:
     """Why RE2 cannot compile `pattern` (lookarounds, backreferences ...), or None."""
     try:

@@ -276,13 +276,16 @@ def typed_view(name: str, schema: dict, offset: str = "") -> str:
             f"{columns}, {PROBLEMS} FROM {table(TYPED, name + ROWS)}")
 
 
-def schema_problems(name: str, schema: dict, resolvable: set[str]) -> str:
+def schema_problems(name: str, schema: dict, resolvable: set[str], flagged: bool = True,
+                    ) -> str | None:
     """Every row and cell problem the schema defines, as frictionless reports them:
-    (code, row, field, value, detail). Cell problems were found while loading; keys are checked
-    here. Foreign keys are checked against the resources in `resolvable` (those loaded)."""
+    (code, row, field, value, detail); None if there is nothing to check. Cell problems were
+    found while loading, in the rows it `flagged`; keys are checked here. Foreign keys are
+    checked against the resources in `resolvable` (those loaded)."""
     cells = (f"SELECT p.code, {ROW}, p.field, p.value, p.detail FROM (SELECT {ROW}, "
              f"unnest({PROBLEMS}) AS p FROM {table(TYPED, name)} WHERE {PROBLEMS} IS NOT NULL)")
-    return "\nUNION ALL\n".join([cells, *key_checks(name, schema, resolvable)])
+    checks = [cells] if flagged else []
+    return "\nUNION ALL\n".join([*checks, *key_checks(name, schema, resolvable)]) or None
 
 
 def blank_row(schema: dict) -> str:
