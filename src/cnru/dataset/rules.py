@@ -53,14 +53,14 @@ def context(view: str) -> str:
 
 
 @dataclass(frozen=True)
-class Tables:
-    """What a rule may need beyond SQL: the connection and whether quotes are checked."""
+class Run:
+    """What a rule may need of the run beyond SQL: the connection, whether quotes are checked."""
 
     con: duckdb.DuckDBPyConnection
     with_texts: bool
 
 
-RULES: dict[str, Callable[[Tables], Target | None]] = {}
+RULES: dict[str, Callable[[Run], Target | None]] = {}
 
 
 def rule(code: str):
@@ -87,9 +87,9 @@ def plan_rules(con: duckdb.DuckDBPyConnection, with_texts: bool) -> Plan:
     create_context(con)
     if with_texts:
         check_offsets(con)
-    tables = Tables(con, with_texts)
+    run = Run(con, with_texts)
     return Plan(con, {code: target for code, make_target in RULES.items()
-                      if (target := make_target(tables)) is not None})
+                      if (target := make_target(run)) is not None})
 
 
 def run_rules(plan: Plan, paths: dict[str, str]) -> list[Problem]:
@@ -170,20 +170,20 @@ def judge(code: str, target: Target, con: duckdb.DuckDBPyConnection,
 
 
 @rule("period-order")
-def period_order(t: Tables) -> Target:
+def period_order(run: Run) -> Target:
     return rows("claims", "period_end", "period_start <= period_end",
                 "the period ends before it starts")
 
 
 @rule("date-after-publication")
-def date_after_publication(t: Tables) -> Target:
+def date_after_publication(run: Run) -> Target:
     return Target(context("dated_claims_and_actions"), 'forecast OR "date" <= published_by',
                   "the date is after a supporting source was published (a claim about the "
                   "future needs is_forecast = true)", value='"date"')
 
 
 @rule("date-precision")
-def date_precision(t: Tables) -> Target:
+def date_precision(run: Run) -> Target:
     """A date agrees with its precision: at the start of its month, quarter or year (the end,
     for the last day of a period), and present exactly when the precision is known."""
     ok = """CASE
@@ -205,7 +205,7 @@ def date_precision(t: Tables) -> Target:
 
 
 @rule("note-missing")
-def note_missing(t: Tables) -> Target:
+def note_missing(run: Run) -> Target:
     return Target(context("derivations"), "NOT needed OR note IS NOT NULL",
                   "a date, period or derived count is given without saying how it was derived",
                   value="note")
@@ -215,19 +215,19 @@ def note_missing(t: Tables) -> Target:
 
 
 @rule("percent-out-of-range")
-def percent_out_of_range(t: Tables) -> Target:
+def percent_out_of_range(run: Run) -> Target:
     return Target(context("quantities"), "unit <> 'percent' OR value <= 100",
                   "a percentage must be between 0 and 100", value="value", field="value_field")
 
 
 @rule("quantity-unit-missing")
-def quantity_unit_missing(t: Tables) -> Target:
+def quantity_unit_missing(run: Run) -> Target:
     return Target(context("quantities"), "value IS NULL OR unit IS NOT NULL",
                   "the quantity has a value but no unit", value="unit", field="unit_field")
 
 
 @rule("quantity-value-missing")
-def quantity_value_missing(t: Tables) -> Target:
+def quantity_value_missing(run: Run) -> Target:
     return Target(context("quantities"),
                   "value IS NOT NULL OR (unit IS NULL AND qualifier IS NULL)",
                   "a unit or qualifier is given without a value", value="value",
@@ -235,7 +235,7 @@ def quantity_value_missing(t: Tables) -> Target:
 
 
 @rule("claim-quantity-mismatch")
-def claim_quantity_mismatch(t: Tables) -> Target:
+def claim_quantity_mismatch(run: Run) -> Target:
     same = """quantity_value IS NOT DISTINCT FROM figure_value
               AND quantity_unit IS NOT DISTINCT FROM figure_unit
               AND quantity_qualifier IS NOT DISTINCT FROM figure_qualifier"""
@@ -249,34 +249,34 @@ def claim_quantity_mismatch(t: Tables) -> Target:
 
 
 @rule("claim-without-evidence")
-def claim_without_evidence(t: Tables) -> Target:
+def claim_without_evidence(run: Run) -> Target:
     return rows("claims", "claim_id", "claim_id IN (SELECT claim_id FROM typed.claim_evidence)",
                 "the claim has no evidence row")
 
 
 @rule("action-without-evidence")
-def action_without_evidence(t: Tables) -> Target:
+def action_without_evidence(run: Run) -> Target:
     return rows("actions", "action_id",
                 "action_id IN (SELECT action_id FROM typed.action_evidence)",
                 "the action has no evidence row")
 
 
 @rule("entity-without-alias")
-def entity_without_alias(t: Tables) -> Target:
+def entity_without_alias(run: Run) -> Target:
     return rows("entities", "entity_id",
                 "entity_id IN (SELECT entity_id FROM typed.entity_aliases)",
                 "the entity has no alias row tying it to a text")
 
 
 @rule("country-quote-missing")
-def country_quote_missing(t: Tables) -> Target:
+def country_quote_missing(run: Run) -> Target:
     return rows("entities", "country", "(country IS NOT NULL) = "
                 "(country_quote IS NOT NULL AND country_source_id IS NOT NULL)",
                 "a country needs country_source_id and country_quote, and they need a country")
 
 
 @rule("target-empty")
-def target_empty(t: Tables) -> Target:
+def target_empty(run: Run) -> Target:
     return rows("action_targets", "target_entity_id",
                 "target_entity_id IS NOT NULL OR target_country IS NOT NULL "
                 "OR target_count IS NOT NULL",
@@ -284,14 +284,14 @@ def target_empty(t: Tables) -> Target:
 
 
 @rule("target-count-exceeds-total")
-def target_count_exceeds_total(t: Tables) -> Target:
+def target_count_exceeds_total(run: Run) -> Target:
     return Target(context("target_sums"), "target_count_sum <= target_count_total",
                   "the action's target counts from one source add up to more than its total",
                   value="target_count_total", field="'target_count_total'", resource="'actions'")
 
 
 @rule("target-evidence-other-action")
-def target_evidence_other_action(t: Tables) -> Target:
+def target_evidence_other_action(run: Run) -> Target:
     def explain(case: dict) -> str:
         return (f"the evidence row is evidence of {case['evidence_action_id']}, not of the "
                 f"target's action {case['action_id']}")
@@ -303,7 +303,7 @@ def target_evidence_other_action(t: Tables) -> Target:
 
 
 @rule("unknown-reference")
-def unknown_reference(t: Tables) -> Target:
+def unknown_reference(run: Run) -> Target:
     return Target(context("note_references"), "known",
                   "the note mentions a claim or action identifier that does not exist",
                   value="reference")
@@ -316,10 +316,10 @@ QUOTE_NOT_FOUND = "not found verbatim in the archived text of the source"
 
 
 @rule("quote-not-in-source")
-def quote_not_in_source(t: Tables) -> Target | None:
-    if not t.with_texts:
+def quote_not_in_source(run: Run) -> Target | None:
+    if not run.with_texts:
         return None
-    nearest = Nearest(t.con)
+    nearest = Nearest(run.con)
 
     def explain(case: dict) -> str:
         return f"{QUOTE_NOT_FOUND} {nearest(case['source_id'], case['value'])}"
@@ -329,7 +329,7 @@ def quote_not_in_source(t: Tables) -> Target | None:
 
 
 @rule("quote-offset-incomplete")
-def quote_offset_incomplete(t: Tables) -> Target:
+def quote_offset_incomplete(run: Run) -> Target:
     return Target(context("evidence_offsets"),
                   "quote_start IS NOT NULL AND quote_end IS NOT NULL",
                   "quote_start and quote_end go together: give both, or neither",
@@ -338,8 +338,8 @@ def quote_offset_incomplete(t: Tables) -> Target:
 
 
 @rule("quote-offset-mismatch")
-def quote_offset_mismatch(t: Tables) -> Target | None:
-    if not t.with_texts:
+def quote_offset_mismatch(run: Run) -> Target | None:
+    if not run.with_texts:
         return None
 
     def explain(case: dict) -> str:
@@ -353,7 +353,7 @@ def quote_offset_mismatch(t: Tables) -> Target | None:
 
 
 @rule("as-stated-not-in-quote")
-def as_stated_not_in_quote(t: Tables) -> Target:
+def as_stated_not_in_quote(run: Run) -> Target:
     return Target(context("as_stated"), "found", "not found in the row's evidence quote(s)",
                   value="text")
 
@@ -362,7 +362,7 @@ def as_stated_not_in_quote(t: Tables) -> Target:
 
 
 @rule("link-target-mismatch")
-def link_target_mismatch(t: Tables) -> Target:
+def link_target_mismatch(run: Run) -> Target:
     ok = """CASE WHEN link_type = 'concerns-action'
                  THEN action_id IS NOT NULL AND related_claim_id IS NULL
                  ELSE related_claim_id IS NOT NULL AND action_id IS NULL END"""
@@ -372,7 +372,7 @@ def link_target_mismatch(t: Tables) -> Target:
 
 
 @rule("identifier-pattern")
-def identifier_pattern(t: Tables) -> Target:
+def identifier_pattern(run: Run) -> Target:
     def explain(case: dict) -> str:
         return f"not a {case['scheme']} identifier: the scheme's pattern is {case['pattern']}"
 
@@ -383,14 +383,14 @@ def identifier_pattern(t: Tables) -> Target:
 
 
 @rule("date-bounds-order")
-def date_bounds_order(t: Tables) -> Target:
+def date_bounds_order(run: Run) -> Target:
     return Target(context("date_bounds"), "not_before <= not_after",
                   "the date's upper bound is before its lower bound", value="not_after",
                   field="after_field")
 
 
 @rule("date-outside-bounds")
-def date_outside_bounds(t: Tables) -> Target:
+def date_outside_bounds(run: Run) -> Target:
     ok = """"date" IS NULL OR ((not_before IS NULL OR date_last >= not_before)
                                AND (not_after IS NULL OR "date" <= not_after))"""
     return Target(context("date_bounds"), ok,
@@ -398,13 +398,13 @@ def date_outside_bounds(t: Tables) -> Target:
 
 
 @rule("figure-bounds-order")
-def figure_bounds_order(t: Tables) -> Target:
+def figure_bounds_order(run: Run) -> Target:
     return rows("claim_evidence", "figure_max", "figure_min <= figure_max",
                 "figure_max is below figure_min")
 
 
 @rule("figure-outside-bounds")
-def figure_outside_bounds(t: Tables) -> Target:
+def figure_outside_bounds(run: Run) -> Target:
     ok = """figure_value IS NULL OR ((figure_min IS NULL OR figure_value >= figure_min)
                                      AND (figure_max IS NULL OR figure_value <= figure_max))"""
     return rows("claim_evidence", "figure_value", ok,
@@ -412,7 +412,7 @@ def figure_outside_bounds(t: Tables) -> Target:
 
 
 @rule("country-basis-mismatch")
-def country_basis_mismatch(t: Tables) -> Target:
+def country_basis_mismatch(run: Run) -> Target:
     return rows("entities", "country_basis", "(country IS NULL) = (country_basis IS NULL)",
                 "country_basis says how the quote establishes country: give it exactly when "
                 "country is given")
