@@ -450,3 +450,20 @@ def test_an_identifier_stands_in_its_quote_and_the_quote_in_its_text(tiny):
     assert found(validate_package(tiny.root, tiny.sources)) == {
         ("as-stated-not-in-quote", IDENTIFIERS, 1, "identifier"),
         ("quote-not-in-source", IDENTIFIERS, 2, "quote")}
+
+
+def test_the_failing_rows_of_a_large_table_are_collected_frame_by_frame(monkeypatch):
+    """pandera checks a rule's rows a frame at a time (here 2,048 rows); every failing row of
+    every frame is collected, with its values, and no passing one."""
+    import duckdb
+
+    from cnru.dataset import rules
+
+    monkeypatch.setattr(rules, "CHUNK", 1)
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT 'claims' AS resource, range + 1 AS _row, "
+                "'x' AS field, range AS x FROM range(5000)")
+    target = rules.Target("t", "x % 3 <> 0 OR x IS NULL", "divisible by three", value="x")
+    cases = rules.failing_rows("divisible", target, con)
+    assert sorted(case["_row"] for case in cases) == [x + 1 for x in range(0, 5000, 3)]
+    assert all(case["value"] == case["_row"] - 1 and case["field"] == "x" for case in cases)
