@@ -147,7 +147,7 @@ def failing_rows(code: str, target: Target, con: duckdb.DuckDBPyConnection) -> l
 
 def shown(value) -> str | None:
     """A judged value as the CSV would write it."""
-    if value is None or value != value:  # NULL, NaN, NaT
+    if value is None:  # NULL (failing_rows makes NaN and NaT None)
         return None
     if isinstance(value, datetime.datetime):
         return value.date().isoformat()

@@ -267,25 +267,32 @@ def nearest_place(kind: str, raw: str, quote: str, target: str | None = None,
             f"{target[at:at + 20]!r}")
 
 
+def mapped_text(con: duckdb.DuckDBPyConnection,
+                source_id: str) -> tuple[str, str, matching.Reader | None]:
+    """A loaded source's kind, its raw text read again from its file, and the reader that maps
+    its match text to raw offsets (None for a plain text, which is its own match text)."""
+    kind, file = con.execute("SELECT kind, file FROM context.source_texts WHERE source_id = $1",
+                             [source_id]).fetchone()
+    raw = archived_text(file)
+    return kind, raw, matching.reader(kind, raw)
+
+
 class Nearest:
     """`nearest_place` for many quotes, each text read and mapped once however many of its
     quotes are not found."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
-        self.texts: dict[str, tuple[str, str, str, matching.Reader | None]] = {}
+        self.texts: dict[str, tuple[str, str, matching.Reader | None]] = {}
 
     def __call__(self, source_id: str, quote: str) -> str:
         if source_id not in self.texts:
             with self.con.cursor() as con:  # a connection of its own: others' results stay
-                kind, file, match_text = con.execute(
-                    "SELECT kind, file, match_text FROM context.source_texts "
-                    "WHERE source_id = $1", [source_id]).fetchone()
-            raw = archived_text(file)
-            self.texts = {source_id: (kind, raw, match_text, matching.reader(kind, raw))}
-        kind, raw, match_text, mapped = self.texts[source_id]
+                self.texts = {source_id: mapped_text(con, source_id)}
+        kind, raw, mapped = self.texts[source_id]
         rule = "exact" if kind == "txt" else f"{kind} reader text, whitespace folded"
-        return f"({rule}): {nearest_place(kind, raw, quote, match_text, mapped)}"
+        target = raw if mapped is None else mapped.text
+        return f"({rule}): {nearest_place(kind, raw, quote, target, mapped)}"
 
 
 @dataclass(frozen=True)
@@ -343,14 +350,10 @@ def check_offsets(con: duckdb.DuckDBPyConnection) -> None:
               AND source_id IN (SELECT source_id FROM context.source_texts)
         ORDER BY source_id, resource, _row
     """).fetchall()
-    verdicts, text, mapped = [], None, None
+    verdicts, text_of = [], None
     for resource, row, quote, start, end, source_id in rows:
-        if text is None or text[0] != source_id:  # one text at a time, read once, not per row
-            kind, file = con.execute("SELECT kind, file FROM context.source_texts "
-                                     "WHERE source_id = $1", [source_id]).fetchone()
-            raw = archived_text(file)
-            text, mapped = (source_id, kind, raw), matching.reader(kind, raw)
-        _, kind, raw = text
+        if text_of != source_id:  # one text at a time, read once, not per row
+            text_of, (kind, raw, mapped) = source_id, mapped_text(con, source_id)
         ok = matching.span_matches(kind, raw, quote, start, end, mapped)
         found = None if ok else matching.locate_in(kind, raw, quote, mapped)
         verdicts.append((resource, row, "quote_start", start, ok,
