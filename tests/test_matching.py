@@ -5,6 +5,7 @@ DuckDB, and `cnru locate`."""
 from __future__ import annotations
 
 import json
+import random
 import re
 import unicodedata
 
@@ -105,12 +106,58 @@ def test_the_json_values_are_the_decoded_string_values_and_not_the_keys():
         elif isinstance(node, str):
             yield matching.fold(node)
 
-    assert matching.json_text(text).split(matching.SEPARATOR) == list(values(json.loads(text)))
+    assert matching.match_text("json", text).split(matching.SEPARATOR) == list(
+        values(json.loads(text)))
     reader = matching.json_reader(text)
-    assert reader.text == matching.json_text(text)
+    assert reader.text == matching.match_text("json", text)
+    assert_same_reader(reader, scanned_reader(text))
     start, end = locate(ENTITY_LIST, "88 FR 70353, 10/11/23")
     assert text[start:end] == "88 FR 70353, 10/11/23"
     assert locate(ENTITY_LIST, "federal_register") is None  # a key, not a value
+
+
+def scanned_reader(raw: str) -> matching.Reader:
+    """The JSON reader done the plain way, as the reference: JSON_STRING scans the text, and
+    each value's characters are added one by one with their raw spans."""
+    text, starts, ends, last = [], [], [], None
+    for match in matching.json_values(raw):
+        content, at = match.group(1), match.start(1)
+        if matching.decoded(match.group(0)) is None:
+            continue
+        value = matching.folded(*matching.decode_with_offsets(content, at))
+        if last is not None:
+            text.append(matching.SEPARATOR)
+            starts.append(last)
+            ends.append(last + 1)
+        text.append(value.text)
+        starts.extend(value.starts)
+        ends.extend(value.ends)
+        last = match.end(1)
+    return matching.Reader("".join(text), starts, ends)
+
+
+def assert_same_reader(reader: matching.Reader, expected: matching.Reader) -> None:
+    assert reader.text == expected.text
+    assert list(reader.starts) == list(expected.starts)
+    assert list(reader.ends) == list(expected.ends)
+    assert [reader.starts[i] for i in range(len(reader.text))] == list(expected.starts)
+
+
+def test_the_json_reader_reads_any_text_as_a_scan_for_strings_does():
+    """Splitting at quotes finds what scanning for JSON strings finds, in JSON and in texts
+    that are not: escaped quotes, keys, values left open, invalid escapes, folded spaces."""
+    pieces = ['"', "\\", "a", " ", "  ", ":", "\n", "\t", '\\"', "\\n", "\\u00e9",
+              "\\ud83d\\ude00", "\\u12", "{", "}", ",", "\xe9", "\xa0", "\x01", "\\\\"]
+    generator = random.Random(7)
+    for _ in range(4000):
+        text = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 24)))
+        assert_same_reader(matching.json_reader(text), scanned_reader(text))
+    for _ in range(300):
+        document = {f"k{i}": generator.choice(["a b", "a  b", 'say "x"', "\n", "é\u2028", ""])
+                    for i in range(generator.randint(0, 6))}
+        text = json.dumps([document, "tail"], indent=generator.choice([None, 1]),
+                          ensure_ascii=generator.random() < 0.5)
+        assert_same_reader(matching.json_reader(text), scanned_reader(text))
 
 
 def test_json_escapes_map_back_to_their_raw_span():
