@@ -27,8 +27,7 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate, count
-from operator import add
+from itertools import accumulate
 from pathlib import PurePath
 
 # The same class in Python's syntax and in RE2's (DuckDB); a test checks that they agree.
@@ -82,10 +81,10 @@ class Runs(Sequence):
         self.at, self.base, self.length = array("q"), array("q"), 0
 
     @classmethod
-    def of(cls, at: list[int], base: list[int], length: int) -> Runs:
+    def of(cls, at: array, base: array, length: int) -> Runs:
         """Runs from their starts in the reader text (`at`, rising) and their raw offsets."""
         runs = cls()
-        runs.at, runs.base, runs.length = array("q", at), array("q", base), length
+        runs.at, runs.base, runs.length = at, base, length
         return runs
 
     def add(self, base: int, count: int = 1) -> None:
@@ -217,52 +216,7 @@ def decoded(literal: str) -> str | None:
 
 def json_reader(raw: str) -> Reader:
     """Each string value (not key) decoded and whitespace folded, one SEPARATOR between. The
-    separator stands for the closing quote of the value before it.
-
-    The strings are found by splitting the text at its quotes, five times faster than scanning
-    it for JSON_STRING: every other piece is a string, and a piece after it that starts with
-    a colon makes it a key. A quote after an odd run of backslashes is escaped and joins the
-    pieces around it; a string left open after such a quote (not JSON) is read by the pattern,
-    which reads the rest of the text differently."""
-    pieces = raw.split('"')
-    if '\\"' in raw and any(map(odd_backslashes, pieces[1::2])):  # whole strings first
-        pieces = rejoined(pieces)
-        if pieces is None:
-            return scanned_json_reader(raw)
-    closed = (len(pieces) - 1) // 2  # a string without its closing quote is no value
-    # where each piece starts in the text: the lengths before it and a quote after each
-    starts = list(map(add, accumulate(map(len, pieces), initial=0), count()))
-    return joined_values([
-        (content, start) for content, start, after in zip(
-            pieces[1:2 * closed:2], starts[1:2 * closed:2], pieces[2:2 * closed + 1:2],
-            strict=True)
-        # a key if a colon follows, after whitespace (`\\s*:`)
-        if not (after[:1] == ":" or (after[:1].isspace() and after.lstrip()[:1] == ":"))])
-
-
-def odd_backslashes(piece: str) -> bool:
-    return piece.endswith("\\") and (len(piece) - len(piece.rstrip("\\"))) % 2 == 1
-
-
-def rejoined(pieces: list[str]) -> list[str] | None:
-    """The pieces between quotes with every escaped quote joined back into its string: every
-    other piece a whole string. None if a string is left open after an escaped quote."""
-    out, index = [pieces[0]], 1
-    while index < len(pieces):
-        content = pieces[index]
-        while index < len(pieces) - 1 and odd_backslashes(content):
-            index += 1
-            if index == len(pieces) - 1:
-                return None
-            content += '"' + pieces[index]
-        out.append(content)
-        out.extend(pieces[index + 1:index + 2])
-        index += 2
-    return out
-
-
-def scanned_json_reader(raw: str) -> Reader:
-    """json_reader by the JSON_STRING pattern."""
+    separator stands for the closing quote of the value before it."""
     return joined_values([(match.group(1), match.start(1)) for match in json_values(raw)])
 
 
@@ -285,9 +239,9 @@ def joined_values(values: list[tuple[str, int]]) -> Reader:
     texts = [content for content, _ in values]
     for number, value in changed.items():
         texts[number] = value.text
-    at = list(accumulate((len(text) + 1 for text in texts), initial=0))[:-1]
-    starts = [offset for _, offset in values]
-    ends = [offset + 1 for offset in starts]
+    at = array("q", accumulate((len(text) + 1 for text in texts), initial=0))[:-1]
+    starts = array("q", (offset for _, offset in values))
+    ends = array("q", (offset + 1 for offset in starts))
     length = at[-1] + len(texts[-1]) if texts else 0
     if changed:  # their runs in place of the one run each would have
         at, starts, ends = spliced(values, changed, at, starts, ends)
@@ -296,7 +250,7 @@ def joined_values(values: list[tuple[str, int]]) -> Reader:
 
 def spliced(values, changed, at, starts, ends):
     """The runs of offsets with each changed value's characters in place of its one run."""
-    runs, before = ([], [], []), 0
+    runs, before = (array("q"), array("q"), array("q")), 0
     for number, value in changed.items():
         for kept, part in zip(runs, (at, starts, ends), strict=True):
             kept.extend(part[before:number])
