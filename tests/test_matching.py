@@ -160,6 +160,57 @@ def test_the_json_reader_reads_any_text_as_a_scan_for_strings_does():
         assert_same_reader(matching.json_reader(text), scanned_reader(text))
 
 
+def test_the_json_match_text_and_spans_read_from_the_document_are_the_readers():
+    """json_text (from json.loads) is the reader's text, and a span inside one string is
+    judged from that string alone as the whole reader judges it, on documents with repeated
+    keys, escapes and whitespace to fold; a text that is not JSON is left to the reader."""
+    generator = random.Random(13)
+
+    def node(depth=0):
+        if depth > 3 or generator.random() < 0.4:
+            return "".join(generator.choice(["a", " ", "  ", "\n", '"', "\\", "é", "\u2028",
+                                             "\x85", "\U0001f600"])
+                           for _ in range(generator.randint(0, 8)))
+        if generator.random() < 0.5:
+            return [node(depth + 1) for _ in range(generator.randint(0, 4))]
+        return {node(4): node(depth + 1) for _ in range(generator.randint(0, 4))}
+
+    texts = [json.dumps(node(), indent=generator.choice([None, 1]),
+                        ensure_ascii=generator.random() < 0.5) for _ in range(400)]
+    texts += ['{"k": "a", "k": "b  c"}', '["open', '{"a": "b"} trailing']
+    for text in texts:
+        reader = matching.json_reader(text)
+        assert matching.json_text(text) in (reader.text, None)
+        for _ in range(20):
+            start = generator.randrange(len(text))
+            end = start + generator.randint(1, 10)
+            quote = text[start:end] if generator.random() < 0.5 else reader.text[:8]
+            text_sought = matching.needle("json", quote)
+            if not text_sought or end > len(text):
+                continue
+            assert matching.span_matches("json", text, quote, start, end) == \
+                matching.span_in(reader, text_sought, start, end)
+    assert matching.json_text('["open') is None
+
+
+@pytest.mark.parametrize(("name", "plain"), [
+    ("UNFOLDED", f"(?! (?!{matching.SPACE_PATTERN[:-1]})){matching.SPACE_PATTERN}"),
+    ("LINK", r"(?<!\\)\[([^\[\]]*)\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)"),
+    ("EMPHASIS", r"(?<!\\)(?:\*+|_+)"),
+])
+def test_the_patterns_that_begin_with_a_character_match_as_their_plain_forms(name, plain):
+    """Written to begin with a character rather than a lookaround (which the engine tries at
+    every position), each pattern finds what its plain form finds."""
+    pieces = ["\\", "*", "_", "[", "]", "(", ")", " ", "  ", "\n", "\t", "a", "](u)", "\xa0",
+              "\u2028", "\r"]
+    generator = random.Random(11)
+    pattern, reference = getattr(matching, name), re.compile(plain)
+    for _ in range(5000):
+        text = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 30)))
+        assert [(m.span(), m.groups()) for m in pattern.finditer(text)] == [
+            (m.span(), m.groups()) for m in reference.finditer(text)]
+
+
 def test_json_escapes_map_back_to_their_raw_span():
     text = '{"a": "caf\\u00e9 \\"x\\"\\n\\ud83d\\ude00 end", "b": "next"}'
     assert json.loads(text)["a"] == 'café "x"\n😀 end'

@@ -267,13 +267,18 @@ def nearest_place(kind: str, raw: str, quote: str, target: str | None = None,
             f"{target[at:at + 20]!r}")
 
 
-def mapped_text(con: duckdb.DuckDBPyConnection,
-                source_id: str) -> tuple[str, str, matching.Reader | None]:
-    """A loaded source's kind, its raw text read again from its file, and the reader that maps
-    its match text to raw offsets (None for a plain text, which is its own match text)."""
+def text_again(con: duckdb.DuckDBPyConnection, source_id: str) -> tuple[str, str]:
+    """A loaded source's kind, and its raw text read again from its file."""
     kind, file = con.execute("SELECT kind, file FROM context.source_texts WHERE source_id = $1",
                              [source_id]).fetchone()
-    raw = archived_text(file)
+    return kind, archived_text(file)
+
+
+def mapped_text(con: duckdb.DuckDBPyConnection,
+                source_id: str) -> tuple[str, str, matching.Reader | None]:
+    """text_again, and the reader that maps its match text to raw offsets (None for a plain
+    text, which is its own match text)."""
+    kind, raw = text_again(con, source_id)
     return kind, raw, matching.reader(kind, raw)
 
 
@@ -352,10 +357,10 @@ def check_offsets(con: duckdb.DuckDBPyConnection) -> None:
     """).fetchall()
     verdicts, text_of = [], None
     for resource, row, quote, start, end, source_id in rows:
-        if text_of != source_id:  # one text at a time, read once, not per row
-            text_of, (kind, raw, mapped) = source_id, mapped_text(con, source_id)
-        ok = matching.span_matches(kind, raw, quote, start, end, mapped)
-        found = None if ok else matching.locate_in(kind, raw, quote, mapped)
+        if text_of != source_id:  # one text at a time, read once, not per row (its reader
+            text_of, (kind, raw) = source_id, text_again(con, source_id)  # is kept: RECENT)
+        ok = matching.span_matches(kind, raw, quote, start, end)
+        found = None if ok else matching.locate_in(kind, raw, quote)
         verdicts.append((resource, row, "quote_start", start, ok,
                          *(found if found else (None, None))))
     if verdicts:  # one statement, not one per row
