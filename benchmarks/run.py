@@ -72,9 +72,13 @@ LOW_MEMORY = "250MB"  # a DuckDB memory limit that keeps cnru under frictionless
 
 def measure(command: list[str], cwd: Path = ROOT, env: dict | None = None,
             ) -> tuple[float, float, int]:
+    """A command's seconds, peak MB and exit code. It runs as Python runs by default, writing
+    the bytecode of the modules it imports (cnru's own, in an editable install, on the first
+    run): a PYTHONDONTWRITEBYTECODE in this environment would have every run compile them."""
+    default = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     output = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, check=True,
                             capture_output=True, text=True,
-                            env={**os.environ, **(env or {})}).stdout.split()
+                            env={**default, **(env or {})}).stdout.split()
     return float(output[0]), int(output[1]) / 1024, int(output[2])
 
 

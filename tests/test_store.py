@@ -85,3 +85,60 @@ def test_a_piped_validation_imports_neither_rich_nor_pydantic():
                 for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert "duckdb" in imported  # the scan saw the imports
     assert not imported & {"rich", "pydantic"}
+
+
+def cli_in_a_process(*args: str):
+    """`cnru` as a contributor runs it: a process of its own, frictionless not imported."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-X", "importtime", "-m", "cnru", *args],
+                          capture_output=True, text=True)
+
+
+def imported_by(done) -> set[str]:
+    return {line.rsplit("|", 1)[1].strip().split(".")[0]
+            for line in done.stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_a_descriptor_the_store_does_not_know_is_judged_in_a_process_of_its_own(tiny):
+    """A run in its own process leaves frictionless to the judge's process, and reports what
+    a run that judges in-process reports: nothing for a valid edited descriptor, and for a
+    schema frictionless rejects, its problem, with the other files still checked."""
+    from typer.testing import CliRunner
+
+    from cnru.cli import app
+
+    descriptor = json.loads(tiny.path("datapackage.json").read_text(encoding="utf-8"))
+    descriptor["title"] = "An edited title"
+    tiny.path("datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    args = ["validate", str(tiny.root), "--sources-dir", str(tiny.sources)]
+    done = cli_in_a_process(*args)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("valid:")
+    assert "frictionless" not in imported_by(done)
+
+    schema = json.loads(tiny.path("schemas/actions.json").read_text(encoding="utf-8"))
+    schema["fields"][2]["title"] = 5
+    tiny.path("schemas/actions.json").write_text(json.dumps(schema), encoding="utf-8")
+    tiny.set_cell("data/claims.csv", 1, "period_start", "tomorrow")
+    done = cli_in_a_process(*args, "--format", "json")
+    in_process = CliRunner().invoke(app, [*args, "--format", "json"])
+    assert done.returncode == in_process.exit_code == 1
+    problems = json.loads(done.stdout)["problems"]
+    assert problems == json.loads(in_process.stdout)["problems"]
+    assert {(p["code"], p["file"]) for p in problems} == {
+        ("type-error", "data/claims.csv"), ("schema-error", "datapackage.json")}
+
+
+def test_the_judge_says_whether_frictionless_finds_a_descriptor_valid(tiny):
+    from cnru.engine.descriptor import inlined, load_package
+    from cnru.engine.judge import Judge
+
+    descriptor = inlined(load_package(tiny.root))
+    assert Judge(descriptor, str(tiny.root)).found_valid()
+    descriptor["resources"][0]["schema"]["fields"][0]["title"] = 5
+    assert not Judge(descriptor, str(tiny.root)).found_valid()
+    stopped = Judge(descriptor, str(tiny.root))
+    stopped.stop()  # validation stopped before the verdict: the process is ended
+    assert stopped.process.returncode is not None

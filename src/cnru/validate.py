@@ -68,8 +68,31 @@ def check_package(path, sources_dir=None, *, writable: tuple[Path, ...] = (),
                   limits: Limits | None = None,
                   spill_in: Path | None = None) -> Iterator[Checked]:
     """Validate, and keep the loaded tables open for whoever builds from them.
-    `check_sources=False` checks no quote and no hash, and the report says so."""
-    package = load_package(path)
+    `check_sources=False` checks no quote and no hash, and the report says so. A descriptor
+    the store does not know is judged by frictionless in a process of its own meanwhile; if
+    frictionless does not find it valid, the package is checked again with its verdict."""
+    options = dict(writable=writable, progress=progress, check_sources=check_sources,
+                   limits=limits, spill_in=spill_in)
+    package = load_package(path, judge_beside=True)
+    try:
+        with checked_package(package, sources_dir, **options) as checked:
+            if package.judge is None or package.judge.found_valid():
+                yield checked
+                return
+    finally:
+        if package.judge is not None:
+            package.judge.stop()
+    if progress:
+        progress("frictionless does not find the descriptor valid: checking again")
+    with checked_package(load_package(path), sources_dir, **options) as checked:
+        yield checked
+
+
+@contextmanager
+def checked_package(package: Package, sources_dir=None, *, writable: tuple[Path, ...] = (),
+                    progress: Progress | None = None, check_sources: bool = True,
+                    limits: Limits | None = None,
+                    spill_in: Path | None = None) -> Iterator[Checked]:
     step = progress or (lambda message: None)
     sources = None if not check_sources else (
         Path(sources_dir) if sources_dir else default_sources_dir(package.root))

@@ -8,14 +8,17 @@ it found exactly this descriptor valid when the store was written: store.py).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..errors import PackageNotFound
 from . import patterns, store
+from .judge import Judge
 from .problems import Problem
 
 DESCRIPTOR = "datapackage.json"
@@ -74,6 +77,7 @@ class Package:
     resources: list[Resource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     declared: dict[str, dict] = field(default_factory=dict)  # every named resource's schema
+    judge: Judge | None = None  # frictionless judging the descriptor beside (judge.py)
 
     @property
     def name(self) -> str:
@@ -93,7 +97,10 @@ def find_descriptor(path: str | os.PathLike) -> Path:
     return candidate
 
 
-def load_package(path: str | os.PathLike) -> Package:
+def load_package(path: str | os.PathLike, *, judge_beside: bool = False) -> Package:
+    """The package and the problems of its descriptor and schemas. `judge_beside`: a
+    descriptor the store does not know is judged by frictionless in a process of its own,
+    started now, if frictionless is not imported yet (`Package.judge`; judge.py)."""
     descriptor_path = find_descriptor(path)
     root = descriptor_path.parent.resolve()
     problems: list[Problem] = []
@@ -115,7 +122,7 @@ def load_package(path: str | os.PathLike) -> Package:
         resource = parse_resource(package, item, where)
         if resource is not None:
             package.resources.append(resource)
-    check_with_frictionless(package, problems)
+    check_with_frictionless(package, problems, beside=judge_beside)
     check_foreign_keys(package)
     return package
 
@@ -319,12 +326,14 @@ def check_schema_support(schema: dict, label: str, problems: list[Problem]) -> N
                                        field=name, value=str(constraints["pattern"])))
 
 
-def check_with_frictionless(package: Package, problems: list[Problem]) -> None:
+def check_with_frictionless(package: Package, problems: list[Problem],
+                            beside: bool = False) -> None:
     """Data Package and Table Schema conformance, as frictionless judges it.
 
     When the package is rejected, each resource is checked on its own, so one broken schema
     does not hide another; a resource frictionless rejects is not data-checked. A descriptor
     frictionless found valid when the store was written (store.py) is not judged again.
+    `beside`: judged in a process of its own if frictionless is not imported here (judge.py).
     """
     seen: set[str] = set()
 
@@ -341,6 +350,11 @@ def check_with_frictionless(package: Package, problems: list[Problem]) -> None:
     descriptor = inlined(package)
     if not descriptor["resources"] or store.known_valid(descriptor):
         return  # nothing to check, or frictionless found exactly this descriptor valid
+    if beside and "frictionless" not in sys.modules:
+        with contextlib.suppress(OSError):  # no process to start: judged here
+            package.judge = Judge(descriptor, basepath)
+        if package.judge is not None:
+            return
     from frictionless import Package as FrictionlessPackage
     from frictionless import Resource as FrictionlessResource
 
