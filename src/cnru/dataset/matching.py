@@ -219,17 +219,13 @@ def decoded(literal: str) -> str | None:
         return None
 
 
-class Pairs(list):
-    """A JSON object as json.loads reads it for the match text: its (key, value) pairs in order,
-    a repeated key kept."""
-
-
 def json_text(raw: str) -> str | None:
     """The JSON reader's text, from the document json.loads parses (a quarter of the time of
     the reader, which also maps every character to its offsets); None if the text is not
     JSON, which only the reader reads."""
     try:
-        document = json.loads(raw, object_pairs_hook=Pairs)
+        # an object as the list of its values, in order, a repeated key's kept
+        document = json.loads(raw, object_pairs_hook=lambda pairs: [v for _, v in pairs])
     except (ValueError, RecursionError):
         return None
     values, stack = [], [iter((document,))]
@@ -238,8 +234,7 @@ def json_text(raw: str) -> str | None:
             if isinstance(node, str):
                 values.append(node)
             elif isinstance(node, list):
-                stack.append(iter(node) if not isinstance(node, Pairs)
-                             else (value for _, value in node))
+                stack.append(iter(node))
                 break
         else:
             stack.pop()
@@ -257,10 +252,10 @@ def json_span_matches(raw: str, text: str, start: int, end: int) -> bool | None:
     if after % 2 == 0 or after == len(quotes) or quotes[after] < end:
         return None
     opening, closing = quotes[after - 1], quotes[after]
-    content = raw[opening + 1:closing]
-    if KEY_END.match(raw, closing + 1) or decoded(f'"{content}"') is None:
+    value = value_reader(raw[opening + 1:closing], opening + 1)
+    if KEY_END.match(raw, closing + 1) or value is None:
         return False  # a key, or not a JSON string: not in the match text
-    return span_in(folded(*decode_with_offsets(content, opening + 1)), text, start, end)
+    return span_in(value, text, start, end)
 
 
 @functools.lru_cache(maxsize=1)  # for each span of the text
@@ -283,14 +278,10 @@ def joined_values(values: list[tuple[str, int]]) -> Reader:
     stands for its closing quote; a value that does not (an escape, whitespace to fold) is
     decoded with the offsets of each character, and one that is not a valid JSON string is
     left out."""
-    changed, invalid = {}, set()
-    for number in sorted(not_as_is([content for content, _ in values])):
-        content, offset = values[number]
-        if decoded(f'"{content}"') is None:
-            invalid.add(number)
-        else:
-            changed[number] = folded(*decode_with_offsets(content, offset))
-    if invalid:  # the text is not JSON: the other values, joined without these
+    changed = {number: value_reader(*values[number])
+               for number in sorted(not_as_is([content for content, _ in values]))}
+    # a value that is not a valid JSON string: the text is not JSON; the others, without it
+    if invalid := {number for number, value in changed.items() if value is None}:
         return joined_values([value for number, value in enumerate(values)
                               if number not in invalid])
     texts = [content for content, _ in values]
@@ -328,6 +319,14 @@ def spliced(values, changed, at, starts, ends):
     for kept, part in zip(runs, (at, starts, ends), strict=True):
         kept.extend(part[before:])
     return runs
+
+
+def value_reader(content: str, offset: int) -> Reader | None:
+    """One JSON string's value (its content at raw `offset`), decoded and whitespace folded,
+    with the raw span of each character; None if it is not a valid JSON string."""
+    if decoded(f'"{content}"') is None:
+        return None
+    return folded(*decode_with_offsets(content, offset))
 
 
 def not_as_is(contents: list[str]) -> set[int]:
