@@ -122,6 +122,20 @@ def test_a_link_as_out_is_refused(checkout, tmp_path):
     assert hashes(checkout) == before
 
 
+@pytest.mark.parametrize(("dist", "reason"), [
+    ("data", "it lies inside the package's data"),
+    ("build/dist", "it lies inside the build"),
+])
+def test_a_release_into_a_folder_it_may_not_write_is_refused_before_building(
+        checkout, monkeypatch, dist, reason):
+    monkeypatch.chdir(checkout)
+    before = hashes(checkout.parent)
+    result = invoke("release", ".", "--dist", dist, "--sources-dir", SOURCES)
+    assert result.exit_code == 2, result.output
+    assert one_error_line(result) == f"Error: refusing to release into {dist}: {reason}"
+    assert hashes(checkout.parent) == before  # no build either
+
+
 def test_query_with_a_missing_db_is_one_line_and_builds_nothing(checkout, monkeypatch):
     """`cnru query "SELECT 1" --db cnru.duckdb` in the package root once built into the root."""
     monkeypatch.chdir(checkout)

@@ -91,13 +91,14 @@ def release_files(root: Path, built: BuildResult) -> dict[str, Path]:
     return files
 
 
-def check_dist(dist: Path, root: Path, built: BuildResult) -> Path:
+def check_dist(dist: Path, root: Path, out: Path) -> Path:
+    """`dist`, resolved, unless it lies inside the package's own folders or the build `out`."""
     target = dist.resolve()
     for name in PROTECTED:
         if target.is_relative_to(root / name):
             raise UnsafeOutput(f"refusing to release into {dist}: it lies inside the "
                                f"package's {name}")
-    if target.is_relative_to(built.out.resolve()):
+    if target.is_relative_to(out.resolve()):
         raise UnsafeOutput(f"refusing to release into {dist}: it lies inside the build")
     return target
 
@@ -113,7 +114,7 @@ def release(built: BuildResult, dist: str | os.PathLike = "dist") -> Path:
     stem = f"{RELEASE_NAME}-{version}"
     files = release_files(root, built)
     sums = checksums(files)
-    dist = check_dist(Path(dist), root, built)
+    dist = check_dist(Path(dist), root, built.out)
     dist.mkdir(parents=True, exist_ok=True)
     target = dist / f"{stem}.zip"
     partial = target.with_suffix(".zip.partial")
