@@ -313,12 +313,11 @@ def release(package: PackageArg = Path("."), out: OutOption = Path("build"),
 
     Example: cnru release . --dist dist
     """
-    from .engine.descriptor import find_descriptor
-    from .outputs.release import check_dist
+    from .outputs.release import check_folders
     from .outputs.release import release as make_release
 
     with failures():
-        check_dist(dist, find_descriptor(package).parent.resolve(), out)  # before building
+        check_folders(package, out, dist, sources_dir)  # before building
         built = run_build(package, out, sources_dir)
         target = make_release(built, dist)
         stdout.say(f"released {target}")

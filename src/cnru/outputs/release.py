@@ -18,9 +18,11 @@ import stat
 import zipfile
 from pathlib import Path
 
+from ..dataset.sources import default_sources_dir
+from ..engine.descriptor import find_descriptor
 from ..errors import BuildError, DiskFull, ReleaseError, UnsafeOutput
 from .build import BuildResult, checksums
-from .output import PROTECTED
+from .output import PROTECTED, check_out
 
 RELEASE_NAME = "cn-ru-military-support"
 TOP_LEVEL = ("datapackage.json", "README.md", "CHANGELOG.md", "LICENSE", "LICENSE-DATA.md",
@@ -89,6 +91,15 @@ def release_files(root: Path, built: BuildResult) -> dict[str, Path]:
     files.update({f"build/{name}": regular_file(built.out / name, f"build/{name}")
                   for name in built.files})
     return files
+
+
+def check_folders(package: str | os.PathLike, out: str | os.PathLike,
+                  dist: str | os.PathLike, sources_dir: str | os.PathLike | None = None) -> None:
+    """A release's refusals of folders cnru may not write, before anything is built: the
+    build's `out` as the build refuses it, then `dist`."""
+    root = find_descriptor(package).parent.resolve()
+    check_out(out, root, sources_dir or default_sources_dir(root))
+    check_dist(Path(dist), root, Path(out))
 
 
 def check_dist(dist: Path, root: Path, out: Path) -> Path:
