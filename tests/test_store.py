@@ -101,6 +101,18 @@ def imported_by(done) -> set[str]:
             for line in done.stderr.splitlines() if line.startswith("import time:")}
 
 
+def test_a_piped_query_imports_neither_rich_nor_the_validation_stack(built):
+    """`cnru query --format csv` opens the built database and prints: rich only draws the
+    table of the default format."""
+    done = cli_in_a_process("query", "SELECT count(*) AS n FROM claims", "--db",
+                            str(built / "cnru.duckdb"), "--format", "csv")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("n\n")
+    imported = imported_by(done)
+    assert "duckdb" in imported  # the scan saw the imports
+    assert not imported & {"rich", "pydantic", "frictionless", "pandera", "pandas"}
+
+
 def test_a_descriptor_the_store_does_not_know_is_judged_in_a_process_of_its_own(tiny):
     """A run in its own process leaves frictionless to the judge's process, and reports what
     a run that judges in-process reports: nothing for a valid edited descriptor, and for a

@@ -243,8 +243,6 @@ def query(
     import csv
     import json
 
-    from rich.table import Table
-
     from .outputs.query import check_reading, locate_database, markdown, run_query
 
     with failures():
@@ -263,6 +261,8 @@ def query(
             records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
             stdout.say(json.dumps(records, ensure_ascii=False, indent=2, default=str))
         else:
+            from rich.table import Table  # only to draw the table: csv, json and markdown
+
             table = Table(*result.columns, show_lines=False)
             for row in result.rows:
                 table.add_row(*("" if value is None else str(value) for value in row))
