@@ -9,10 +9,10 @@
 
 While DuckDB loads the files, a second thread (background.py) scans their bytes, reads the
 archive and compares the names; while DuckDB checks the keys, it makes the rules' context
-views. Each task is given what it needs as a value and its result is collected from its Future:
-no task waits for another. For small files the same tasks run in this thread, each when it is
-submitted, and DuckDB on one thread. pandera (with pandas), frictionless's readers and numpy are
-imported only when a run needs them.
+views and counts the rows breaking each rule. Each task is given what it needs as a value and
+its result is collected from its Future: no task waits for another. For small files DuckDB
+runs on one thread. pandera (with pandas), frictionless's readers and numpy are imported only
+when a run needs them.
 """
 
 from __future__ import annotations
@@ -51,8 +51,8 @@ class Checked:
     loaded: list[Resource]
 
 
-SMALL_BYTES = 8 << 20  # files that load in a few tenths of a second: neither a second thread
-# pays nor DuckDB's threads (a tenth of the time of a package this small goes to them)
+SMALL_BYTES = 8 << 20  # files that load in a few tenths of a second: DuckDB's threads do not
+# pay (a tenth of the time of a package this small goes to them)
 
 
 def validate_package(path: str | os.PathLike, sources_dir: str | os.PathLike | None = None,
@@ -107,7 +107,7 @@ def checked_package(package: Package, sources_dir=None, *, writable: tuple[Path,
     with tempfile.TemporaryDirectory(prefix="cnru-lines-", dir=spill_in) as scratch, \
             sandbox(*allowed, Path(scratch), limits=limits, spill_in=spill_in,
                     lock=False) as con, \
-            background("cnru-validate", at_once=small) as worker:
+            background("cnru-validate") as worker:
         con.execute(f"CREATE SCHEMA {TYPED}; CREATE SCHEMA context")
         readers.register_on_demand(con)
         # in the order the loads below wait for them
@@ -162,9 +162,9 @@ def checked_package(package: Package, sources_dir=None, *, writable: tuple[Path,
 
 
 def rules_planned(con: duckdb.DuckDBPyConnection, names: set[str], texts):
-    """The context views made and the rules that apply, if every table they read is loaded and
-    the archived texts were read (`texts`, from `load_source_texts`). Runs in the second thread
-    while the main thread checks the keys."""
+    """The context views made, the rules that apply and the rows breaking each counted, if
+    every table they read is loaded and the archived texts were read (`texts`, from
+    `load_source_texts`). Runs in the second thread while the main thread checks the keys."""
     from .dataset import rules
 
     if not set(rules.MODEL) <= names or texts is None:

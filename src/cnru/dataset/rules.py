@@ -76,26 +76,30 @@ def create_context(con: duckdb.DuckDBPyConnection) -> None:
 
 @dataclass
 class Plan:
-    """The rules that apply, with the connection their queries run on."""
+    """The rules that apply, with the connection their queries run on, and those some row
+    breaks."""
 
     con: duckdb.DuckDBPyConnection
     targets: dict[str, Target]
+    broken: list[str]
 
 
 def plan_rules(con: duckdb.DuckDBPyConnection, with_texts: bool) -> Plan:
-    """The context views made, and the rules that apply."""
+    """The context views made, the rules that apply, and the rows breaking each counted."""
     create_context(con)
     if with_texts:
         check_offsets(con)
     run = Run(con, with_texts)
-    return Plan(con, {code: target for code, make_target in RULES.items()
-                      if (target := make_target(run)) is not None})
+    targets = {code: target for code, make_target in RULES.items()
+               if (target := make_target(run)) is not None}
+    return Plan(con, targets, breaking(con, targets))
 
 
 def run_rules(plan: Plan, paths: dict[str, str]) -> list[Problem]:
-    """Every rule over the model's tables; `paths` maps resource names to their files."""
+    """The problems of every rule some row breaks; `paths` maps resource names to their
+    files."""
     problems = []
-    for code in breaking(plan):
+    for code in plan.broken:
         problems.extend(judge(code, plan.targets[code], plan.con, paths))
     return problems
 
@@ -110,15 +114,15 @@ def count_queries(targets: dict[str, Target]) -> list[tuple[str, list[str]]]:
             for table, oks in by_table.items()]
 
 
-def breaking(plan: Plan) -> list[str]:
+def breaking(con: duckdb.DuckDBPyConnection, targets: dict[str, Target]) -> list[str]:
     """The rules some row breaks, counted with one scan per table however many rules read it,
     so that a valid package is judged quickly; pandera then collects the failing rows of just
     these rules. Each table is counted in its own query, which frees its joins' memory."""
     broken = set()
-    for query, codes in count_queries(plan.targets):
-        [totals] = plan.con.execute(query).fetchall()
+    for query, codes in count_queries(targets):
+        [totals] = con.execute(query).fetchall()
         broken.update(code for code, total in zip(codes, totals, strict=True) if total)
-    return [code for code in plan.targets if code in broken]
+    return [code for code in targets if code in broken]
 
 
 OK = "$ok"

@@ -14,8 +14,8 @@ that fails stops the consumer too).
 from __future__ import annotations
 
 import queue
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Generic, TypeVar
 
@@ -24,30 +24,14 @@ _END = object()
 
 
 @contextmanager
-def background(name: str, at_once: bool = False) -> Iterator[ThreadPoolExecutor | AtOnce]:
+def background(name: str) -> Iterator[ThreadPoolExecutor]:
     """A worker thread named `name`; on leaving, tasks not yet started are cancelled and the
-    running one is waited for. `at_once`: no thread, each task run when it is submitted (for
-    work too small for a second thread to pay), with the same Futures."""
-    if at_once:
-        yield AtOnce()
-        return
+    running one is waited for."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix=name) as worker:
         try:
             yield worker
         finally:
             worker.shutdown(cancel_futures=True)
-
-
-class AtOnce:
-    """A worker that runs each task in the calling thread, when it is submitted."""
-
-    def submit(self, task: Callable, *args) -> Future:
-        done: Future = Future()
-        try:
-            done.set_result(task(*args))
-        except BaseException as error:  # raised again by .result(), as a thread's would be
-            done.set_exception(error)
-        return done
 
 
 class Handoff(Generic[T]):
