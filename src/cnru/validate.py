@@ -9,10 +9,10 @@
 
 While DuckDB loads the files, a second thread (background.py) scans their bytes, reads the
 archive and compares the names; while DuckDB checks the keys, it makes the rules' context
-views and counts the rows breaking each rule. Each task is given what it needs as a value and
-its result is collected from its Future: no task waits for another. For small files DuckDB
-runs on one thread. pandera (with pandas), frictionless's readers and numpy are imported only
-when a run needs them.
+views (and for small files counts the rows breaking each rule). Each task is given what it
+needs as a value and its result is collected from its Future: no task waits for another. For
+small files DuckDB runs on one thread. pandera (with pandas), frictionless's readers and numpy
+are imported only when a run needs them.
 """
 
 from __future__ import annotations
@@ -135,8 +135,10 @@ def checked_package(package: Package, sources_dir=None, *, writable: tuple[Path,
         names = {r.name for r in loaded}
         # the texts the rules match quotes against: the archive is read by now, or nearly
         texts_read = archive.result() if archive is not None else None
+        # on small files the second thread counts the rows breaking the rules too; on large
+        # ones that waits for the keys, whose queries would hold their memory meanwhile
         planned = worker.submit(rules_planned, cursor(con), names,
-                                texts_read[1] if texts_read else None)
+                                texts_read[1] if texts_read else None, small)
         for resource in loaded:
             step(f"checking {resource.relpath} against its schema")
             problems.extend(schema_checks(con, resource, names, resource.name in flagged))
@@ -161,15 +163,16 @@ def checked_package(package: Package, sources_dir=None, *, writable: tuple[Path,
         yield Checked(package, con, report, loaded)
 
 
-def rules_planned(con: duckdb.DuckDBPyConnection, names: set[str], texts):
-    """The context views made, the rules that apply and the rows breaking each counted, if
-    every table they read is loaded and the archived texts were read (`texts`, from
-    `load_source_texts`). Runs in the second thread while the main thread checks the keys."""
+def rules_planned(con: duckdb.DuckDBPyConnection, names: set[str], texts, count: bool):
+    """The context views made and the rules that apply (`count`: the rows breaking each
+    counted too), if every table they read is loaded and the archived texts were read
+    (`texts`, from `load_source_texts`). Runs in the second thread while the main thread
+    checks the keys."""
     from .dataset import rules
 
     if not set(rules.MODEL) <= names or texts is None:
         return None
-    return rules.plan_rules(con, with_texts=texts)
+    return rules.plan_rules(con, with_texts=texts, count=count)
 
 
 CELL_CODES = {"type-error", "constraint-error", "missing-cell"}

@@ -77,29 +77,33 @@ def create_context(con: duckdb.DuckDBPyConnection) -> None:
 @dataclass
 class Plan:
     """The rules that apply, with the connection their queries run on, and those some row
-    breaks."""
+    breaks if they were counted when planned."""
 
     con: duckdb.DuckDBPyConnection
     targets: dict[str, Target]
-    broken: list[str]
+    broken: list[str] | None = None
 
 
-def plan_rules(con: duckdb.DuckDBPyConnection, with_texts: bool) -> Plan:
-    """The context views made, the rules that apply, and the rows breaking each counted."""
+def plan_rules(con: duckdb.DuckDBPyConnection, with_texts: bool, count: bool = False) -> Plan:
+    """The context views made and the rules that apply; `count`: the rows breaking each
+    counted too."""
     create_context(con)
     if with_texts:
         check_offsets(con)
     run = Run(con, with_texts)
-    targets = {code: target for code, make_target in RULES.items()
-               if (target := make_target(run)) is not None}
-    return Plan(con, targets, breaking(con, targets))
+    plan = Plan(con, {code: target for code, make_target in RULES.items()
+                      if (target := make_target(run)) is not None})
+    if count:
+        plan.broken = breaking(con, plan.targets)
+    return plan
 
 
 def run_rules(plan: Plan, paths: dict[str, str]) -> list[Problem]:
     """The problems of every rule some row breaks; `paths` maps resource names to their
     files."""
+    broken = plan.broken if plan.broken is not None else breaking(plan.con, plan.targets)
     problems = []
-    for code in plan.broken:
+    for code in broken:
         problems.extend(judge(code, plan.targets[code], plan.con, paths))
     return problems
 
