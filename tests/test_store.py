@@ -51,7 +51,8 @@ def test_small_and_large_packages_take_the_same_path_on_one_duckdb_thread_or_man
     tiny.set_cell("data/claims.csv", 1, "period_end", "2000-01-01")
     tiny.set_cell("data/entities.csv", 1, "country", "XX")
     small = validate_package(tiny.root, tiny.sources)
-    monkeypatch.setattr(validate, "SMALL_BYTES", 0)  # as if large: DuckDB on every core
+    monkeypatch.setattr(validate, "SMALL_BYTES", 0)  # as if large: DuckDB on every core,
+    # the rules counted after the keys rather than beside them
     large = validate_package(tiny.root, tiny.sources)
     assert small.problems == large.problems
     assert {p.code for p in small.problems} >= {"period-order", "constraint-error"}
