@@ -70,8 +70,7 @@ def build(package: str | os.PathLike, out: str | os.PathLike = "build",
     build (see output.py)."""
     step = progress or (lambda message: None)
     limits = limits or Limits.from_environment()
-    root = find_descriptor(package).parent.resolve()
-    out = check_out(out, root, sources_dir or default_sources_dir(root))
+    out = checked_out(package, out, sources_dir)
     try:
         with work_folder(out) as work:
             staging = work / "build"
@@ -81,6 +80,13 @@ def build(package: str | os.PathLike, out: str | os.PathLike = "build",
         if no_space(error):
             raise DiskFull(f"no space left in {out.parent}") from error
         raise
+
+
+def checked_out(package: str | os.PathLike, out: str | os.PathLike,
+                sources_dir: str | os.PathLike | None = None) -> Path:
+    """The package's build folder `out`, resolved, if a build may write it (output.check_out)."""
+    root = find_descriptor(package).parent.resolve()
+    return check_out(out, root, sources_dir or default_sources_dir(root))
 
 
 def build_into(package, out: Path, staging: Path, work: Path, sources_dir, step: Progress,

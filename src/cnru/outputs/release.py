@@ -18,11 +18,10 @@ import stat
 import zipfile
 from pathlib import Path
 
-from ..dataset.sources import default_sources_dir
 from ..engine.descriptor import find_descriptor
 from ..errors import BuildError, DiskFull, ReleaseError, UnsafeOutput
-from .build import BuildResult, checksums
-from .output import PROTECTED, check_out
+from .build import BuildResult, checked_out, checksums
+from .output import PROTECTED
 
 RELEASE_NAME = "cn-ru-military-support"
 TOP_LEVEL = ("datapackage.json", "README.md", "CHANGELOG.md", "LICENSE", "LICENSE-DATA.md",
@@ -97,9 +96,8 @@ def check_folders(package: str | os.PathLike, out: str | os.PathLike,
                   dist: str | os.PathLike, sources_dir: str | os.PathLike | None = None) -> None:
     """A release's refusals of folders cnru may not write, before anything is built: the
     build's `out` as the build refuses it, then `dist`."""
-    root = find_descriptor(package).parent.resolve()
-    check_out(out, root, sources_dir or default_sources_dir(root))
-    check_dist(Path(dist), root, Path(out))
+    out = checked_out(package, out, sources_dir)
+    check_dist(Path(dist), find_descriptor(package).parent.resolve(), out)
 
 
 def check_dist(dist: Path, root: Path, out: Path) -> Path:
