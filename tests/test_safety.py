@@ -259,6 +259,18 @@ def test_a_script_may_only_create(built_once, script, name):
     assert [p.name for p in root.iterdir() if p.name.startswith(".build")] == []
 
 
+def test_a_script_a_build_would_refuse_is_refused_before_the_package_is_validated(
+        built_once, script, monkeypatch):
+    def validated(*args, **kwargs):
+        raise AssertionError("the package was validated before its scripts were checked")
+
+    script(HOSTILE_SCRIPTS["delete"][0])
+    monkeypatch.setattr(cnru.outputs.build, "check_package", validated)
+    with pytest.raises(cnru.errors.BuildError,
+                       match="^scripts/30_evil.sql: statement 2 is DELETE; a script may only"):
+        build(built_once.parent, built_once, SOURCES)
+
+
 @pytest.mark.parametrize("body, message", [
     ("CREATE TABLE evil AS FROM read_text('/etc/passwd')", "Permission Error"),
     ("CREATE TABLE dist.evil AS SELECT 1 AS a", "read-only mode"),

@@ -91,6 +91,7 @@ def checked_out(package: str | os.PathLike, out: str | os.PathLike,
 
 def build_into(package, out: Path, staging: Path, work: Path, sources_dir, step: Progress,
                limits: Limits) -> BuildResult:
+    planned = checked_scripts(find_descriptor(package).parent)  # before the long work
     with check_package(package, sources_dir, writable=(staging,), progress=step, limits=limits,
                        spill_in=work) as checked:
         if not checked.report.valid:
@@ -108,8 +109,7 @@ def build_into(package, out: Path, staging: Path, work: Path, sources_dir, step:
                 written.close()  # if a file was not written, the database stops waiting
             database.result()
         step("running the scripts")
-        run_scripts(checked.package.root, staging, work, result, limits,
-                    field_descriptions(checked))
+        run_scripts(planned, staging, work, result, limits, field_descriptions(checked))
         checked.con.execute(f"ATTACH {literal(str(staging / DATABASE))} AS {DIST} "
                             f"(READ_ONLY)")
         step("writing the summaries")
@@ -139,8 +139,35 @@ def no_space(error: BaseException) -> bool:
             or "No space left on device" in str(error))
 
 
+@dataclass
+class Script:
+    path: Path
+    where: Path  # the path in the package, as errors name it
+    output: str  # the table or view it creates
+    sql: str
+
+
 def scripts(root: Path) -> list[Path]:
     return sorted((root / "scripts").glob("[0-9][0-9]_*.sql"))
+
+
+def checked_scripts(root: Path) -> list[Script]:
+    """The package's scripts, each read and each of its statements a CREATE (else BuildError):
+    checked before validation, so that a script a build would refuse is refused at once."""
+    found = [Script(path, path.relative_to(root), output_name(path),
+                    path.read_text(encoding="utf-8")) for path in scripts(root)]
+    if not found:
+        return found
+    parser = duckdb.connect()
+    try:
+        for script in found:
+            try:
+                only(parser, script.sql, CREATE, str(script.where))
+            except duckdb.Error as error:
+                raise BuildError(f"{script.where}: {first_line(error)}") from error
+    finally:
+        parser.close()
+    return found
 
 
 def output_name(script: Path) -> str:
@@ -256,11 +283,11 @@ def write_tables(con: duckdb.DuckDBPyConnection, checked: Checked, written: Hand
             f"SELECT count(*) FROM {DIST}.{ident(resource.name)}").fetchone()[0]
 
 
-def run_scripts(root: Path, staging: Path, work: Path, result: BuildResult,
+def run_scripts(planned: list[Script], staging: Path, work: Path, result: BuildResult,
                 limits: Limits, described: dict[str, str] | None = None) -> None:
-    """Each `scripts/NN_<output>.sql` creates the table or view <output>, commented with the
-    script's leading comment, and each column with its line there or else with the Table
-    Schemas' description of a field of its name (`described`).
+    """Each `scripts/NN_<output>.sql` (`planned`, from checked_scripts) creates the table or
+    view <output>, commented with the script's leading comment, and each column with its line
+    there or else with the Table Schemas' description of a field of its name (`described`).
 
     The scripts run on every core in a sandbox of their own: the built database attached read
     only, a scratch database of theirs as the default, no file, no setting they can change,
@@ -276,19 +303,18 @@ def run_scripts(root: Path, staging: Path, work: Path, result: BuildResult,
         taken = {row[0] for row in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_catalog = $1",
             [DIST]).fetchall()}
-        for script in scripts(root):
-            name = output_name(script)
+        for script in planned:
+            name = script.output
             if name in taken:
-                raise BuildError(f"{script.relative_to(root)}: its output {name} is already a "
+                raise BuildError(f"{script.where}: its output {name} is already a "
                                  "table of the database or the output of another script")
             taken.add(name)
-            run_script(con, root, script)
+            run_script(con, script)
             kind = con.execute("SELECT table_type FROM information_schema.tables "
                                "WHERE table_catalog = $1 AND table_name = $2",
                                [SCRATCH, name]).fetchone()
             if kind is None:
-                raise BuildError(f"{script.relative_to(root)} must create a table or view "
-                                 f"named {name}")
+                raise BuildError(f"{script.where} must create a table or view named {name}")
             if kind[0] == "VIEW":
                 definition = con.execute("SELECT sql FROM duckdb_views() WHERE database_name = $1 "
                                          "AND view_name = $2", [SCRATCH, name]).fetchone()[0]
@@ -306,13 +332,13 @@ def run_scripts(root: Path, staging: Path, work: Path, result: BuildResult,
             else:
                 con.execute(f"SET search_path = {literal(f'{DIST}.main')}")
                 try:
-                    con.execute(only(definition, CREATE, f"the view {name}"))
+                    con.execute(only(con, definition, CREATE, f"the view {name}"))
                 except duckdb.Error as error:  # it read what its script made besides
-                    raise BuildError(f"{script.relative_to(root)}: the view {name} reads what "
+                    raise BuildError(f"{script.where}: the view {name} reads what "
                                      f"only its script had: {first_line(error)}") from error
             con.execute(f"COMMENT ON {kind} {DIST}.{ident(name)} IS "
-                        f"{literal(script_description(script))}")
-            given = {**(described or {}), **script_columns(script)}
+                        f"{literal(script_description(script.path))}")
+            given = {**(described or {}), **script_columns(script.path)}
             columns = con.execute("SELECT column_name FROM duckdb_columns() "
                                   "WHERE database_name = $1 AND table_name = $2 "
                                   "ORDER BY column_index", [DIST, name]).fetchall()
@@ -326,31 +352,24 @@ def run_scripts(root: Path, staging: Path, work: Path, result: BuildResult,
 CREATE = frozenset({duckdb.StatementType.CREATE})
 
 
-def only(sql: str, allowed: frozenset, what: str) -> str:
-    """`sql`, if each of its statements is of an allowed type; else BuildError."""
-    parser = duckdb.connect()
-    try:
-        statements = parser.extract_statements(sql)
-    finally:
-        parser.close()
-    for number, statement in enumerate(statements, 1):
+def only(con: duckdb.DuckDBPyConnection, sql: str, allowed: frozenset, what: str) -> str:
+    """`sql`, if each of its statements is of an allowed type; else BuildError. `con` only
+    parses it (a connection of its own would cost more than the parsing)."""
+    for number, statement in enumerate(con.extract_statements(sql), 1):
         if statement.type not in allowed:
             raise BuildError(f"{what}: statement {number} is {statement.type.name}; a script "
                              "may only CREATE its table or view")
     return sql
 
 
-def run_script(con: duckdb.DuckDBPyConnection, root: Path, script: Path) -> None:
-    """Run the script (each of its statements a CREATE); Ctrl-C interrupts it at once."""
-    where = script.relative_to(root)
-    sql = script.read_text(encoding="utf-8")
+def run_script(con: duckdb.DuckDBPyConnection, script: Script) -> None:
+    """Run the script (checked_scripts checked its statements); Ctrl-C interrupts it at once."""
     try:
-        only(sql, CREATE, str(where))
-        interruptible(con, sql)
+        interruptible(con, script.sql)
     except duckdb.Error as error:
         if no_space(error):
             raise
-        raise BuildError(f"{where}: {first_line(error)}") from error
+        raise BuildError(f"{script.where}: {first_line(error)}") from error
 
 
 def interruptible(con: duckdb.DuckDBPyConnection, sql: str) -> None:
