@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from cnru.cli import app
 from cnru.errors import DiskFull, ReleaseError, UnsafeOutput
 from cnru.outputs.build import build
+from cnru.outputs.release import FOLDERS, TOP_LEVEL
 from cnru.outputs.release import release as make_release
 
 STEM = "cn-ru-military-support-0.1.0"
@@ -76,9 +77,14 @@ def test_the_release_holds_what_its_readme_links_to_and_validates(released, tmp_
 
 @pytest.fixture(scope="module")
 def built_copy(tmp_path_factory):
+    """A built copy of what a release holds of the package (not the rest of a checkout, such
+    as the benchmark's generated packages)."""
     copy = tmp_path_factory.mktemp("release") / "package"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*cache"))
+    for folder in FOLDERS:
+        shutil.copytree(ROOT / folder, copy / folder)
+    for name in TOP_LEVEL:
+        if (ROOT / name).exists():
+            shutil.copy(ROOT / name, copy / name)
     return build(copy, copy / "build", SOURCES)
 
 
