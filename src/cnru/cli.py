@@ -246,9 +246,9 @@ def query(
     from .outputs.query import check_reading, locate_database, markdown, run_query
 
     with failures():
-        check_reading(sql)
         database = locate_database(package, database)
         if not database.is_file():
+            check_reading(sql)  # a query that would be refused builds nothing
             run_build(package, database.parent, None)
         result = run_query(database, sql)
         if output is QueryFormat.csv:

@@ -54,43 +54,44 @@ def is_duckdb_file(path: Path) -> bool:
         return False
 
 
-def check_reading(sql: str) -> None:
-    """`sql` is one or more statements that only read; else UsageError."""
-    parser = duckdb.connect()
+def check_reading(sql: str, con: duckdb.DuckDBPyConnection | None = None) -> None:
+    """`sql` is one or more statements that only read; else UsageError. `con` parses it (a
+    connection of its own if None)."""
+    parser = con or duckdb.connect()
     try:
         statements = parser.extract_statements(sql)
+        explained = [EXPLAINED.fullmatch(s.query) if s.type is duckdb.StatementType.EXPLAIN
+                     else None for s in statements]
+        inner = [statements_in(parser, match["statement"]) if match else []
+                 for match in explained]
     except duckdb.Error as error:
         raise QueryError(first_line(error)) from None
     finally:
-        parser.close()
+        if con is None:
+            parser.close()
     if not statements:
         raise UsageError("the SQL is empty: give a query such as \"SELECT count(*) FROM claims\"")
-    for number, statement in enumerate(statements, 1):
+    for number, (statement, within) in enumerate(zip(statements, inner, strict=True), 1):
         kind = statement.type
         if kind is duckdb.StatementType.EXPLAIN:  # EXPLAIN ANALYZE runs what it explains
-            explained = EXPLAINED.fullmatch(statement.query)
-            inner = parser_statements(explained["statement"]) if explained else []
-            kind = inner[0].type if len(inner) == 1 else kind
+            kind = within[0].type if len(within) == 1 else kind
         if kind is not duckdb.StatementType.SELECT:
             raise UnsafeSQL(f"statement {number} is {kind.name}: cnru query runs only "
                             "SELECT statements, and EXPLAIN of them (the database is read only)")
 
 
-def parser_statements(sql: str) -> list:
-    parser = duckdb.connect()
+def statements_in(parser: duckdb.DuckDBPyConnection, sql: str) -> list:
     try:
         return parser.extract_statements(sql)
     except duckdb.Error:
         return []
-    finally:
-        parser.close()
 
 
 def run_query(database: Path, sql: str) -> QueryResult:
-    check_reading(sql)
     config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
               "lock_configuration": True}
     with duckdb.connect(str(database), read_only=True, config=config) as con:
+        check_reading(sql, con)
         try:
             result = con.execute(sql)
             columns = [d[0] for d in result.description] if result.description else []
