@@ -115,6 +115,7 @@ def build_into(package, out: Path, staging: Path, work: Path, sources_dir, step:
         step("writing the summaries")
         export_summaries(checked.con, staging, result)
         content = page.collect(checked.con, DIST)
+        write_descriptor(checked, staging, result)
         checked.con.execute(f"DETACH {DIST}")
         step("writing the exports")
         # the exports: one call each (see each module)
@@ -126,7 +127,6 @@ def build_into(package, out: Path, staging: Path, work: Path, sources_dir, step:
     step("writing the explorer page")
     (staging / "index.html").write_text(page.render(checked.package, content, result),
                                         encoding="utf-8")
-    write_descriptor(checked, staging, result)
     (staging / MARKER).write_text(marker_text(checked.package), encoding="utf-8")
     write_checksums(staging, result)
     swap(out, staging)
@@ -425,7 +425,8 @@ FRICTIONLESS_TYPES = {"VARCHAR": "string", "BIGINT": "integer", "INTEGER": "inte
 
 
 def write_descriptor(checked: Checked, staging: Path, result: BuildResult) -> None:
-    """`datapackage.json` for the Parquet files and the summary CSVs."""
+    """`datapackage.json` for the Parquet files and the summary CSVs (their columns read from
+    the database, attached to the validator's connection as DIST)."""
     source = checked.package.descriptor
     resources = [{
         "name": r.name, "type": "table", "path": f"parquet/{r.name}.parquet", "format": "parquet",
@@ -434,20 +435,22 @@ def write_descriptor(checked: Checked, staging: Path, result: BuildResult) -> No
         # readers that go through pandas (frictionless does) see nulls as NaN and NaT
         "schema": {**r.schema, "missingValues": ["", "nan", "NaT"]},
     } for r in checked.loaded]
-    with duckdb.connect(str(staging / DATABASE), read_only=True) as con:
-        for name in result.summaries:
-            columns = con.execute("SELECT column_name, data_type, comment FROM duckdb_columns() "
-                                  "WHERE table_name = $1 ORDER BY column_index", [name]).fetchall()
-            description = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = $1",
-                                      [name]).fetchone()[0]
-            resources.append({
-                "name": name, "type": "table", "path": f"summaries/{name}.csv", "format": "csv",
-                "mediatype": "text/csv", "encoding": "utf-8", "description": description,
-                "schema": {"fields": [
-                    {"name": column, "type": FRICTIONLESS_TYPES.get(kind, "string"),
-                     **({"description": comment} if comment else {})}
-                    for column, kind, comment in columns]},
-            })
+    con = checked.con
+    for name in result.summaries:
+        columns = con.execute("SELECT column_name, data_type, comment FROM duckdb_columns() "
+                              "WHERE database_name = $1 AND table_name = $2 "
+                              "ORDER BY column_index", [DIST, name]).fetchall()
+        description = con.execute("SELECT comment FROM duckdb_tables() "
+                                  "WHERE database_name = $1 AND table_name = $2",
+                                  [DIST, name]).fetchone()[0]
+        resources.append({
+            "name": name, "type": "table", "path": f"summaries/{name}.csv", "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8", "description": description,
+            "schema": {"fields": [
+                {"name": column, "type": FRICTIONLESS_TYPES.get(kind, "string"),
+                 **({"description": comment} if comment else {})}
+                for column, kind, comment in columns]},
+        })
     descriptor = {key: source[key] for key in ("$schema", "name", "title", "description",
                                                "version", "licenses", "contributors", "sources")
                   if key in source}
