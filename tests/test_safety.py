@@ -414,6 +414,12 @@ def test_the_next_query_puts_back_a_build_killed_in_the_swap(built):
     assert leftovers(built) == []
 
 
+def with_ctrl_c() -> None:
+    """In the child: Ctrl-C as a terminal gives it, even when the tests run where it is ignored
+    (a shell's background job), which Python would then ignore too."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_a_long_script_at_once(built):
     root = built.parent
     (root / "scripts" / "30_slow.sql").write_text(
@@ -421,7 +427,8 @@ def test_ctrl_c_stops_a_long_script_at_once(built):
         "CREATE TABLE slow AS SELECT count(*) AS n FROM range(1000000000000);\n")
     before = hashes(built)
     process = subprocess.Popen([*BUILD, root, "--out", built, "--sources-dir", SOURCES],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               preexec_fn=with_ctrl_c)
     deadline = time.monotonic() + 60
     while not list(root.glob(".build-building-*/scratch.duckdb")):
         assert time.monotonic() < deadline and process.poll() is None
