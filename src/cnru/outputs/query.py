@@ -19,6 +19,7 @@ from ..errors import DatabaseMissing, QueryError, UnsafeSQL, UsageError, first_l
 
 DATABASE = "cnru.duckdb"
 DEFAULT_BUILD = "build"
+EXPLAIN = duckdb.StatementType.EXPLAIN
 EXPLAINED = re.compile(r"\s*EXPLAIN\s+(ANALYZE\s+)?(?P<statement>.*)", re.IGNORECASE | re.DOTALL)
 
 
@@ -59,32 +60,37 @@ def check_reading(sql: str, con: duckdb.DuckDBPyConnection | None = None) -> Non
     connection of its own if None)."""
     parser = con or duckdb.connect()
     try:
-        statements = parser.extract_statements(sql)
-        explained = [EXPLAINED.fullmatch(s.query) if s.type is duckdb.StatementType.EXPLAIN
-                     else None for s in statements]
-        inner = [statements_in(parser, match["statement"]) if match else []
-                 for match in explained]
-    except duckdb.Error as error:
-        raise QueryError(first_line(error)) from None
+        kinds = statement_kinds(parser, sql)
     finally:
         if con is None:
             parser.close()
-    if not statements:
+    if not kinds:
         raise UsageError("the SQL is empty: give a query such as \"SELECT count(*) FROM claims\"")
-    for number, (statement, within) in enumerate(zip(statements, inner, strict=True), 1):
-        kind = statement.type
-        if kind is duckdb.StatementType.EXPLAIN:  # EXPLAIN ANALYZE runs what it explains
-            kind = within[0].type if len(within) == 1 else kind
+    for number, kind in enumerate(kinds, 1):
         if kind is not duckdb.StatementType.SELECT:
             raise UnsafeSQL(f"statement {number} is {kind.name}: cnru query runs only "
                             "SELECT statements, and EXPLAIN of them (the database is read only)")
 
 
-def statements_in(parser: duckdb.DuckDBPyConnection, sql: str) -> list:
+def statement_kinds(parser: duckdb.DuckDBPyConnection, sql: str) -> list:
+    """Each statement's type; an EXPLAIN's is that of the one statement it explains, since
+    EXPLAIN ANALYZE runs it (EXPLAIN itself if that does not parse as one statement)."""
     try:
-        return parser.extract_statements(sql)
-    except duckdb.Error:
-        return []
+        statements = parser.extract_statements(sql)
+    except duckdb.Error as error:
+        raise QueryError(first_line(error)) from None
+    kinds = []
+    for statement in statements:
+        kind = statement.type
+        explained = EXPLAINED.fullmatch(statement.query) if kind is EXPLAIN else None
+        if explained:
+            try:
+                inner = parser.extract_statements(explained["statement"])
+            except duckdb.Error:
+                inner = []
+            kind = inner[0].type if len(inner) == 1 else kind
+        kinds.append(kind)
+    return kinds
 
 
 def run_query(database: Path, sql: str) -> QueryResult:
