@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 
 from cnru.engine import readers
@@ -84,3 +85,24 @@ def test_the_readers_are_registered_at_the_first_cell_that_needs_one(tiny):
         readers.register_on_demand(con)
         with pytest.raises(Exception, match=readers.NEEDED):
             con.execute(f"SELECT {readers.read('integer', repr(' 1_0 '))}")
+
+
+SETTINGS = ("SELECT current_setting('threads'), "
+            "current_setting('allocator_bulk_deallocation_flush_threshold')")
+
+
+def test_small_files_are_checked_on_one_thread_that_hands_freed_memory_back(tiny, monkeypatch):
+    """On small files DuckDB's threads and its allocator's cache cost more than they give; at
+    scale DuckDB keeps its defaults."""
+    from cnru import validate
+    from cnru.engine.db import RETURN_FREED_FROM
+
+    defaults = duckdb.connect().execute(SETTINGS).fetchone()
+    freed_from = duckdb.connect(config={"allocator_bulk_deallocation_flush_threshold":
+                                        RETURN_FREED_FROM}).execute(SETTINGS).fetchone()[1]
+    with validate.check_package(tiny.root, check_sources=False) as checked:
+        assert checked.con.execute(SETTINGS).fetchone() == (1, freed_from)
+    monkeypatch.setattr(validate, "SMALL_BYTES", 0)  # every package counts as large
+    with validate.check_package(tiny.root, check_sources=False) as checked:
+        assert checked.con.execute(SETTINGS).fetchone() == defaults
+    assert freed_from != defaults[1]

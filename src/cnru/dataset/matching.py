@@ -47,10 +47,9 @@ EMPHASIS = re.compile(r"\*(?<!\\\*)\**|_(?<!\\_)_*")  # a run not after a backsl
 JSON_STRING = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"(\s*:)?', re.S)  # unrolled: twice as fast
 CONTROL = re.compile("[\x00-\x1f]")  # never raw in a JSON string
 # what keeps a JSON string's content from being its value as it stands, whitespace folded: a
-# control byte, an escape, whitespace other than a space, or two spaces (two patterns without
-# lookahead, five times faster than one with it)
+# control byte, an escape, whitespace other than a space, or two spaces (this pattern, and a
+# search for two spaces: five times faster than one pattern with a lookahead)
 NOT_AS_IS = re.compile("[\x00-\x1f\\\\" + SPACE_PATTERN[1:-2].replace(" ", "") + "]")
-TWO_SPACES = re.compile("  ")
 KEY_END = re.compile(r"\s*:")  # after the closing quote of a key
 QUOTE = re.compile('"')
 JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.S)
@@ -331,17 +330,11 @@ def value_reader(content: str, offset: int) -> Reader | None:
 
 def not_as_is(contents: list[str]) -> set[int]:
     """The indexes of the contents that are not their values as they stand, whitespace folded
-    (NOT_AS_IS, or two spaces): one search of them all, joined by a character that is neither."""
-    joined = '"'.join(contents)
-    firsts = list(accumulate((len(content) + 1 for content in contents), initial=0))
-    found = set()
-    for pattern in (NOT_AS_IS, TWO_SPACES):
-        at = 0
-        while match := pattern.search(joined, at):
-            number = bisect_right(firsts, match.start()) - 1
-            found.add(number)
-            at = firsts[number + 1]
-    return found
+    (NOT_AS_IS, or two spaces): a search of each, as fast as one of them all joined, without
+    a copy of them all."""
+    search = NOT_AS_IS.search
+    return {number for number, content in enumerate(contents)
+            if search(content) or "  " in content}
 
 
 def decode_with_offsets(content: str, offset: int,

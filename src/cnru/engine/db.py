@@ -20,26 +20,32 @@ from .schema_sql import ident, literal
 
 MEMORY_VARIABLE = "CNRU_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "1GB"
+# a bulk free of this much or more hands the allocator's cache back (DuckDB's default, 512 MiB,
+# keeps a sixth of a small package's peak; 0 would flush on every free, at a seventh more time)
+RETURN_FREED_FROM = "1MB"
 MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Limits:
     """What a sandboxed connection may use: `memory_limit` (a DuckDB size such as 1GB) and
-    `threads` (DuckDB's default, one per core, when None)."""
+    `threads` (DuckDB's default, one per core, when None); `return_freed`: memory freed in bulk
+    goes back to the system at once, not kept for reuse (for small files; at scale the flushes
+    would cost time)."""
 
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     threads: int | None = None
+    return_freed: bool = False
 
     @classmethod
-    def from_environment(cls, threads: int | None = None) -> Limits:
+    def from_environment(cls, threads: int | None = None, return_freed: bool = False) -> Limits:
         """The limits a command runs with: the memory limit from CNRU_MEMORY_LIMIT, read now
         (the one place it is read)."""
         limit = os.environ.get(MEMORY_VARIABLE, "").strip() or DEFAULT_MEMORY_LIMIT
         if not MEMORY_SIZE.fullmatch(limit):
             raise UsageError(f"{MEMORY_VARIABLE}={limit!r} is not a memory size such as 1GB "
                              "or 512MB")
-        return cls(limit, threads)
+        return cls(limit, threads, return_freed)
 
 
 @contextmanager
@@ -62,6 +68,8 @@ def sandbox(*allowed: Path, limits: Limits | None = None, spill_in: Path | None 
     }
     if limits.threads:
         config["threads"] = limits.threads
+    if limits.return_freed:
+        config["allocator_bulk_deallocation_flush_threshold"] = RETURN_FREED_FROM
     con = None
     try:
         con = duckdb.connect(config=config)
