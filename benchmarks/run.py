@@ -36,7 +36,7 @@ import statistics
 import subprocess
 import sys
 from dataclasses import dataclass
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from rich.console import Console
@@ -343,9 +343,15 @@ def machine() -> list[str]:
         memory = f", {int(total.group(1)) / 1024 / 1024:.0f} GiB RAM" if total else ""
     versions = ", ".join(f"{name} {version(name)}" for name in
                          ("cnru", "duckdb", "frictionless", "pandera", "pandas"))
+    try:  # the optional export, most of a build's time at scale when it is installed
+        export = (f"followthemoney {version('followthemoney')}: `cnru build` writes the "
+                  "FollowTheMoney export")
+    except PackageNotFoundError:
+        export = "no followthemoney (the README's install): `cnru build` writes no FtM export"
     return [f"- Machine: {platform.machine()}, {os.cpu_count()} cores{memory}, "
             f"{platform.system()} {platform.release()}",
-            f"- Python {platform.python_version()}; {versions}"]
+            f"- Python {platform.python_version()}; {versions}",
+            f"- {export}"]
 
 
 def write_report(lines: list[str]) -> None:
