@@ -21,7 +21,7 @@ from .schema_sql import ident, literal
 MEMORY_VARIABLE = "CNRU_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "1GB"
 # a bulk free of this much or more hands the allocator's cache back (DuckDB's default, 512 MiB,
-# keeps a sixth of a small package's peak; 0 would flush on every free, at a seventh more time)
+# keeps a seventh of a small package's peak; 0 would flush on every free, for a sixth more time)
 RETURN_FREED_FROM = "1MB"
 MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)", re.IGNORECASE)
 
