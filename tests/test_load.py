@@ -1,4 +1,5 @@
-"""Reading a CSV file in pieces: the buffer chosen for a large file, and rows kept in file order."""
+"""Reading CSV files: the buffer chosen for a large file, rows kept in file order, and the DuckDB
+settings small files are read with."""
 
 from __future__ import annotations
 
@@ -97,9 +98,11 @@ def test_small_files_are_checked_on_one_thread_that_hands_freed_memory_back(tiny
     from cnru import validate
     from cnru.engine.db import RETURN_FREED_FROM
 
-    defaults = duckdb.connect().execute(SETTINGS).fetchone()
-    freed_from = duckdb.connect(config={"allocator_bulk_deallocation_flush_threshold":
-                                        RETURN_FREED_FROM}).execute(SETTINGS).fetchone()[1]
+    with duckdb.connect() as con:
+        defaults = con.execute(SETTINGS).fetchone()
+    with duckdb.connect(config={"allocator_bulk_deallocation_flush_threshold":
+                                RETURN_FREED_FROM}) as con:
+        freed_from = con.execute(SETTINGS).fetchone()[1]  # as DuckDB shows the setting
     with validate.check_package(tiny.root, check_sources=False) as checked:
         assert checked.con.execute(SETTINGS).fetchone() == (1, freed_from)
     monkeypatch.setattr(validate, "SMALL_BYTES", 0)  # every package counts as large

@@ -102,8 +102,9 @@ def checked_package(package: Package, sources_dir=None, *, writable: tuple[Path,
     problems: list[Problem] = [*package.problems, *layout_problems(package)]
     lines: dict[str, Lines] = {}
     small = sum(r.path.stat().st_size for r in package.resources if r.path.is_file()) < SMALL_BYTES
-    if limits is None and small:  # DuckDB's threads and its allocator's cache pay only on
-        limits = Limits.from_environment(threads=1, return_freed=True)  # larger files
+    # DuckDB's threads, and its allocator's cache of what it frees, pay only on larger files
+    if limits is None and small:
+        limits = Limits.from_environment(threads=1, return_freed=True)
     with tempfile.TemporaryDirectory(prefix="cnru-lines-", dir=spill_in) as scratch, \
             sandbox(*allowed, Path(scratch), limits=limits, spill_in=spill_in,
                     lock=False) as con, \
